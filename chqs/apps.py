@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChqsConfig(AppConfig):
+    name = "chqs"
+    verbose_name = "Hạ tầng CHQS"

@@ -1,0 +1,23 @@
+"""Vietnamese text helpers shared by every app."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, accent-free, single-spaced form for searching and matching.
+
+    "Cần Thơ" and "CAN  THO" both fold to "can tho"; "đ" folds to "d", which
+    Unicode decomposition alone does not do.
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text).strip().lower()
