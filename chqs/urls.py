@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    path("nhap-du-lieu/", include("chqs.imports.urls")),
     path("", include("units.urls")),
 ]

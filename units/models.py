@@ -351,3 +351,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
+
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names first ("Trần Thanh Bình").
+        return " ".join(part for part in (self.last_name, self.first_name) if part).strip()

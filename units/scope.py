@@ -12,6 +12,7 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from .models import Formation, Role, Unit, UnitQuerySet, today
 
@@ -96,22 +97,11 @@ class Scope:
 
 
 class ScopeMiddleware:
-    """Attaches `request.scope` lazily, after authentication."""
+    """Attaches `request.scope`, built lazily after authentication."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.scope = _LazyScope(request)
+        request.scope = SimpleLazyObject(lambda: Scope(request.user))
         return self.get_response(request)
-
-
-class _LazyScope:
-    def __init__(self, request):
-        self._request = request
-        self._scope = None
-
-    def __getattr__(self, name):
-        if self._scope is None:
-            self._scope = Scope(self._request.user)
-        return getattr(self._scope, name)

@@ -1,0 +1,251 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from units.models import Board, Formation, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def new_agency_form(world, **overrides):
+    data = {
+        "code": "A3",
+        "name": "Trường Đại học Cần Thơ",
+        "short_name": "ĐHCT",
+        "kind": world.agency1.kind_id,
+        "level": "",
+        "agency_type": world.agency1.agency_type_id,
+        "staff_count": "1500",
+        "address": "Khu II, đường 3/2, phường Ninh Kiều",
+        "parent": world.commune1.pk,
+        "valid_from": "15/07/2023",
+        "decision": "01/QĐ-BCH",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_staff_officer_creates_an_agency_under_a_commune_of_their_region(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(reverse("units:create"), new_agency_form(world))
+
+    assert response.status_code == 302
+    unit = Unit.objects.get(code="A3")
+    assert unit.parent_on(dt.date(2023, 7, 15)) == world.commune1
+    assert unit.parent_on(dt.date(2023, 7, 14)) is None
+    assert unit.staff_count == 1500
+
+
+def test_creating_with_a_taken_code_says_so_in_vietnamese_and_writes_nothing(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(reverse("units:create"), new_agency_form(world, code="A1"))
+
+    assert response.status_code == 200
+    assert "Mã đơn vị này đã có" in response.content.decode()
+    assert Unit.objects.filter(name="Trường Đại học Cần Thơ").count() == 0
+
+
+def test_an_impossible_date_is_refused_in_vietnamese(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(reverse("units:create"), new_agency_form(world, valid_from="31/02/2024"))
+
+    assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy." in response.content.decode()
+    assert not Unit.objects.filter(code="A3").exists()
+
+
+def test_a_staff_officer_cannot_attach_a_unit_outside_their_subtree(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("units:create"), new_agency_form(world, parent=world.commune2.pk)
+    )
+
+    assert response.status_code == 200
+    assert "Lựa chọn không hợp lệ" in response.content.decode()
+    assert not Unit.objects.filter(code="A3").exists()
+
+
+def test_editing_a_unit_shows_who_changed_what_on_its_page(world, client_for):
+    client = client_for(world.staff)
+    data = new_agency_form(world, code="A1", name="Sở Y tế Cần Thơ", staff_count="130")
+    response = client.post(reverse("units:edit", args=["A1"]), data)
+    assert response.status_code == 302
+
+    page = client.get(reverse("units:detail", args=["A1"])).content.decode()
+    assert "Trần Thanh Bình" in page
+    assert "Sở Y tế thành phố Cần Thơ → Sở Y tế Cần Thơ" in page
+    assert "120 → 130" in page
+
+
+def test_moving_an_agency_closes_the_old_link_on_the_date(world, client_for):
+    client = client_for(world.admin)
+    response = client.post(
+        reverse("units:move", args=["A1"]),
+        {"new_parent": world.commune2.pk, "on": "01/07/2025", "decision": "220/2025/NĐ-CP"},
+    )
+
+    assert response.status_code == 302
+    assert world.agency1.parent_on(dt.date(2025, 6, 30)) == world.commune1
+    assert world.agency1.parent_on(dt.date(2025, 7, 1)) == world.commune2
+    page = client.get(reverse("units:detail", args=["A1"])).content.decode()
+    assert "01/07/2025" in page and "220/2025/NĐ-CP" in page
+
+
+def test_moving_a_unit_under_itself_is_not_offered(world, client_for):
+    client = client_for(world.admin)
+    response = client.post(
+        reverse("units:move", args=["R1"]), {"new_parent": world.commune1.pk, "on": "01/07/2025"}
+    )
+
+    assert "Lựa chọn không hợp lệ" in response.content.decode()
+    assert world.region1.parent_on() == world.province
+
+
+def test_dissolving_a_command_with_agencies_under_it_is_refused(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("units:dissolve", args=["X1"]), {"on": "01/07/2025", "reason": "QĐ 2786"}
+    )
+
+    assert "Còn 1 đơn vị trực thuộc" in response.content.decode()
+    world.commune1.refresh_from_db()
+    assert world.commune1.dissolved_on is None
+
+
+def test_dissolving_an_agency_marks_its_board_dissolved_and_keeps_the_page(world, client_for):
+    client = client_for(world.staff)
+    client.post(reverse("units:dissolve", args=["A1"]), {"on": "01/07/2025", "reason": "Sáp nhập"})
+
+    assert Board.objects.get(unit=world.agency1).status == "dissolved"
+    page = client.get(reverse("units:detail", args=["A1"])).content.decode()
+    assert "Đã giải thể từ 01/07/2025" in page
+
+
+def test_the_board_page_lists_every_position_as_vacant_until_people_are_appointed(
+    world, client_for
+):
+    page = client_for(world.clerk).get(reverse("units:detail", args=["A1"])).content.decode()
+
+    for position in [
+        "Chỉ huy trưởng",
+        "Chính trị viên",
+        "Phó Chỉ huy trưởng",
+        "Chính trị viên phó",
+    ]:
+        assert position in page
+    assert page.count("Còn trống 1") == 4
+
+
+def test_a_board_is_created_with_its_establishing_decision(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("units:board", args=["X1"]),
+        {
+            "status": "active",
+            "decision_number": "35/QĐ-BCH",
+            "decision_date": "02/03/2021",
+            "decision_signer": "Đại tá Lê Trọng Thủy",
+        },
+    )
+
+    assert response.status_code == 302
+    board = Board.objects.get(unit=world.commune1)
+    assert board.decision_date == dt.date(2021, 3, 2)
+
+
+def test_a_formation_code_is_unique_within_its_agency(world, client_for):
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("units:formation_create", args=["A1"]),
+        {"code": "TD1", "name": "Tiểu đội 2", "level": "tieu_doi", "force_kind": 1},
+    )
+
+    assert "Mã này đã dùng cho một đơn vị tự vệ khác" in response.content.decode()
+    assert Formation.objects.filter(agency=world.agency1).count() == 1
+
+
+def test_a_formation_cannot_be_placed_under_itself(world, client_for):
+    client = client_for(world.staff)
+    f = world.formation1
+    platoon = Formation.objects.create(
+        agency=f.agency, code="TRD1", name="Trung đội 1", level="trung_doi", force_kind=f.force_kind
+    )
+    f.parent = platoon
+    f.save()
+    response = client.post(
+        reverse("units:formation_edit", args=["A1", platoon.pk]),
+        {
+            "code": "TRD1",
+            "name": "Trung đội 1",
+            "level": "trung_doi",
+            "force_kind": f.force_kind_id,
+            "parent": f.pk,
+        },
+    )
+
+    assert "Không thể đặt đơn vị tự vệ dưới chính nó" in response.content.decode()
+
+
+def test_the_unit_list_filters_and_searches_without_accents(world, client_for):
+    client = client_for(world.admin)
+    url = reverse("units:list")
+
+    page = client.get(url, {"q": "phong dien"}).content.decode()
+    assert "Ban CHQS xã Phong Điền" in page and "Sở Y tế" not in page
+
+    page = client.get(url, {"kind": world.agency1.kind_id, "agency_type": 3}).content.decode()
+    assert "Công ty Điện lực Cần Thơ" in page and "Sở Y tế" not in page
+
+    page = client.get(url, {"parent": "X1"}).content.decode()
+    assert "Sở Y tế thành phố Cần Thơ" in page and "Công ty Điện lực" not in page
+
+
+def test_the_unit_list_shows_only_the_users_subtree(world, client_for):
+    page = client_for(world.staff).get(reverse("units:list")).content.decode()
+
+    assert "Sở Y tế thành phố Cần Thơ" in page
+    assert "Công ty Điện lực Cần Thơ" not in page
+    assert "Tìm thấy 3 đơn vị" in page
+
+
+def test_the_tree_counts_agencies_boards_and_formations_per_node(world, client_for):
+    response = client_for(world.admin).get(reverse("units:tree"))
+    province = response.context["nodes"][0]
+
+    assert (province.agencies, province.boards, province.formations) == (2, 2, 2)
+    region1 = province.children[0]
+    assert region1.unit == world.region1
+    assert (region1.agencies, region1.boards, region1.formations) == (1, 1, 1)
+
+
+def test_the_tree_on_a_past_date_shows_the_tree_as_it_stood(world, client_for):
+    from units.services import unit_move
+
+    unit_move(unit=world.agency1, new_parent=world.commune2, on=dt.date(2025, 7, 1))
+    client = client_for(world.admin)
+
+    before = client.get(reverse("units:tree"), {"ngay": "30/06/2025"}).context["nodes"][0]
+    after = client.get(reverse("units:tree")).context["nodes"][0]
+    assert before.children[0].agencies == 1  # R1 still had A1
+    assert after.children[0].agencies == 0
+
+
+def test_home_counts_only_what_lies_under_the_user(world, client_for):
+    figures = client_for(world.staff).get(reverse("home")).context["figures"]
+
+    assert figures == {
+        "agencies": 1,
+        "commands": 2,
+        "boards": 1,
+        "agencies_without_board": 0,
+        "formations": 1,
+        "staff": 120,
+    }
+
+
+def test_numbers_and_dates_are_written_the_vietnamese_way(world, client_for):
+    Unit.objects.filter(pk=world.agency2.pk).update(staff_count=1122)
+    page = client_for(world.admin).get(reverse("units:list")).content.decode()
+
+    assert "1.122" in page
+    assert 'lang="vi"' in page
