@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "chqs",
     "units",
+    "personnel",
 ]
 
 MIDDLEWARE = [

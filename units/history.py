@@ -34,6 +34,11 @@ def _display(field: models.Field, value, names: dict) -> str:
     return formats.localize(value) if isinstance(value, int) else str(value)
 
 
+def _sentence_case(text: str) -> str:
+    # str.capitalize() would lower-case acronyms ("CBCNV", "CHQS").
+    return text[:1].upper() + text[1:]
+
+
 def _tracked_fields(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in SKIP]
 
@@ -78,7 +83,7 @@ def unit_history(unit: Unit, limit: int = 200) -> list[dict]:
                 if before is None or old != new:
                     changes.append(
                         {
-                            "field": str(field.verbose_name).capitalize(),
+                            "field": _sentence_case(str(field.verbose_name)),
                             "old": _display(field, old, names) if before is not None else "",
                             "new": _display(field, new, names),
                         }

@@ -272,12 +272,14 @@ class Board(models.Model):
         return f"Ban CHQS {self.unit}"
 
     def seats(self) -> list[dict]:
-        """Each position with its holders and how many seats are vacant.
+        """Each position with its current holders and how many seats are vacant.
 
-        Holders come from the personnel app (board appointments) once it exists; a
-        board with no appointment shows every required seat as vacant.
+        Holders come from the apps that keep appointments (units.extensions); with none,
+        every required seat shows as vacant.
         """
-        holders_by_kind: dict[int, list] = getattr(self, "_holders_by_kind", {})
+        from .extensions import board_holders
+
+        holders_by_kind = board_holders(self)
         rows = []
         for kind in BoardPositionKind.objects.all():
             holders = holders_by_kind.get(kind.pk, [])
@@ -289,6 +291,9 @@ class Board(models.Model):
                 }
             )
         return rows
+
+    def is_complete(self) -> bool:
+        return all(seat["vacant"] == 0 for seat in self.seats())
 
 
 class FormationLevel(models.TextChoices):
