@@ -28,7 +28,7 @@ def _links_on(unit_ids, on: dt.date):
     )
 
 
-def unit_tree(scope: Scope, on: dt.date) -> list[Node]:
+def unit_tree(scope: Scope, on: dt.date, *, show_dissolved: bool = False) -> list[Node]:
     """The tree under the user's unit as it stood on `on`, each node with the number of
     active agencies, active boards and formations in its subtree. Five queries."""
     if scope.is_admin:
@@ -73,7 +73,7 @@ def unit_tree(scope: Scope, on: dt.date) -> list[Node]:
         node.formations = formation_counts.get(pk, 0) if alive else 0
         kids = sorted(children.get(pk, []), key=lambda c: (units[c].kind.order, units[c].name))
         for child in kids:
-            if child in seen:
+            if child in seen or (not show_dissolved and units[child].is_dissolved(on)):
                 continue
             sub = build(child, seen | {child})
             node.children.append(sub)

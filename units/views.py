@@ -39,8 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     on = parse_date_param(request.GET.get("ngay")) or today()
-    nodes = unit_tree(request.scope, on)
-    return render(request, "units/tree.html", {"nodes": nodes, "on": on, "is_today": on == today()})
+    show_dissolved = request.GET.get("giai_the") == "1"
+    nodes = unit_tree(request.scope, on, show_dissolved=show_dissolved)
+    context = {
+        "nodes": nodes,
+        "on": on,
+        "is_today": on == today(),
+        "show_dissolved": show_dissolved,
+    }
+    return render(request, "units/tree.html", context)
 
 
 @login_required

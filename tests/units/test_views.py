@@ -249,3 +249,16 @@ def test_numbers_and_dates_are_written_the_vietnamese_way(world, client_for):
 
     assert "1.122" in page
     assert 'lang="vi"' in page
+
+
+def test_the_tree_hides_dissolved_units_unless_asked(world, client_for):
+    from units.services import unit_dissolve, unit_move
+
+    unit_move(unit=world.agency1, new_parent=world.commune2, on=dt.date(2025, 7, 1))
+    unit_dissolve(unit=world.commune1, on=dt.date(2025, 7, 1), reason="QĐ 2786/QĐ-BQP")
+    client = client_for(world.admin)
+
+    region1 = client.get(reverse("units:tree")).context["nodes"][0].children[0]
+    assert region1.children == []
+    shown = client.get(reverse("units:tree"), {"giai_the": "1"}).context["nodes"][0]
+    assert [n.unit.code for n in shown.children[0].children] == ["X1"]
