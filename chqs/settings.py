@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks",
     "chqs",
     "units",
     "personnel",
@@ -179,6 +180,14 @@ IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)) or 0)
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "60000") or 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (django-tasks, the backport of Django 6's task interface): runs inline
+# on the embedded default and in tests; production configures a worker backend.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND") or "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 
 LOGGING = {
     "version": 1,
