@@ -21,3 +21,18 @@ def fold(value: str | None) -> str:
     text = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SPACES.sub(" ", text).strip().lower()
+
+
+def title_case_name(value: str) -> str:
+    """ "NGUYỄN VĂN AN" → "Nguyễn Văn An"; a name already in mixed case is kept as typed
+    (a clerk may have written "Nguyễn Thị Kim Chi" on purpose)."""
+    text = _SPACES.sub(" ", nfc(value)).strip()
+    letters = [c for c in text if c.isalpha()]
+    if (
+        letters
+        and all(c.isupper() for c in letters)
+        or letters
+        and all(c.islower() for c in letters)
+    ):
+        return " ".join(word[:1].upper() + word[1:].lower() for word in text.split(" "))
+    return text
