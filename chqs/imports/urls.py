@@ -1,8 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "imports"
-# Placeholder until the import framework lands (replaced by chqs/imports/views.py).
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="index"),
+    path("", views.index, name="index"),
+    path("<slug:kind>/mau/", views.template, name="template"),
+    path("<slug:kind>/xuat/", views.export, name="export"),
+    path("<slug:kind>/tai-len/", views.upload, name="upload"),
+    path("phien/<uuid:token>/", views.job, name="job"),
+    path("phien/<uuid:token>/ap-dung/", views.apply, name="apply"),
 ]
