@@ -109,12 +109,15 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        # Name first: the first word of the folded text is what a search most often hits.
-        self.search_text = fold(f"{self.full_name} {self.cccd}")
+        self.fill_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        """Set the folded search text; bulk_create skips save(), so bulk writers call this."""
+        self.search_text = fold(f"{self.full_name} {self.cccd}")
 
     def age_on(self, day: dt.date) -> int:
         years = day.year - self.birth_date.year

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from .extensions import demo_steps
 from .models import (
     AgencyType,
     Board,
@@ -490,10 +491,13 @@ class DemoResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     # unit kind code -> how many demo units of that kind
     kinds: dict[str, int] = field(default_factory=dict)
+    # rows added by other apps' demo steps (units.extensions): label -> Tally
+    extra: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return any(t.created or t.updated for t in self.tallies.values())
+        tallies = [*self.tallies.values(), *self.extra.values()]
+        return any(t.created or t.updated for t in tallies)
 
 
 def _apply(obj, values: dict) -> list[str]:
@@ -666,4 +670,7 @@ def build_demo() -> DemoResult:
         builder.user(*account)
     for spec in specs:
         builder.result.kinds[spec.kind] = builder.result.kinds.get(spec.kind, 0) + 1
+    for step in demo_steps():
+        for label, created, updated, unchanged in step():
+            builder.result.extra[label] = Tally(created, updated, unchanged)
     return builder.result

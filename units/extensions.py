@@ -20,3 +20,19 @@ def board_holders(board) -> dict[int, list[str]]:
         for kind_id, names in provider(board).items():
             holders.setdefault(kind_id, []).extend(names)
     return holders
+
+
+# Demo data of apps above units: each step runs inside seed_demo's transaction, after
+# the command tree exists, and returns rows of (label, created, updated, unchanged).
+DemoStep = Callable[[], list[tuple[str, int, int, int]]]
+_demo_steps: list[DemoStep] = []
+
+
+def register_demo_step(step: DemoStep) -> DemoStep:
+    if step not in _demo_steps:
+        _demo_steps.append(step)
+    return step
+
+
+def demo_steps() -> list[DemoStep]:
+    return list(_demo_steps)

@@ -59,8 +59,8 @@ class Command(BaseCommand):
         out.write(f"  {kinds}.")
         out.write("")
         out.write(f"  {'':<22}{'Tạo mới':>9}{'Cập nhật':>10}{'Không đổi':>11}")
-        for key, label in LABELS.items():
-            tally = result.tallies[key]
+        rows = [(label, result.tallies[key]) for key, label in LABELS.items()]
+        for label, tally in [*rows, *result.extra.items()]:
             out.write(
                 f"  {label:<22}{_number(tally.created):>9}{_number(tally.updated):>10}"
                 f"{_number(tally.unchanged):>11}"
