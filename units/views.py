@@ -38,7 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    on = parse_date_param(request.GET.get("ngay")) or today()
+    on = parse_date_param(request.GET.get("ngay"))
+    if on is None:
+        if request.GET.get("ngay"):
+            messages.error(
+                request, "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy. Đang hiện cây hôm nay."
+            )
+        on = today()
     show_dissolved = request.GET.get("giai_the") == "1"
     nodes = unit_tree(request.scope, on, show_dissolved=show_dissolved)
     context = {

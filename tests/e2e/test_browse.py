@@ -11,8 +11,8 @@ def menu(page):
 
 
 def tree_node(page, code: str):
-    """The <details> of one unit in the tree (the template marks it with data-unit)."""
-    return page.locator(f'.tree details[data-unit="{code}"]')
+    """One unit in the tree: a <details> with children, a leaf otherwise (data-unit)."""
+    return page.locator(f'.tree [data-unit="{code}"]')
 
 
 def test_a_staff_officer_sees_his_region_in_the_command_tree_and_folds_it(
@@ -32,11 +32,11 @@ def test_a_staff_officer_sees_his_region_in_the_command_tree_and_folds_it(
     region, commune, agency = tree_node(page, "R1"), tree_node(page, "X1"), tree_node(page, "A1")
     # His region is the root, open; what lies under it is folded.
     expect(tree.get_by_role("link", name="Ban Chỉ huy PTKV 1")).to_be_visible()
-    expect(region.locator("> summary")).to_contain_text(
+    expect(region.locator("> .node-label")).to_contain_text(
         "Ban Chỉ huy phòng thủ khu vực · 1 cơ quan · 1 Ban CHQS · 1 đơn vị tự vệ"
     )
     expect(tree.get_by_role("link", name="Ban CHQS phường Ninh Kiều")).to_be_visible()
-    expect(commune.locator("> summary")).to_contain_text("Ban CHQS xã/phường · 1 cơ quan")
+    expect(commune.locator("> .node-label")).to_contain_text("Ban CHQS xã/phường · 1 cơ quan")
     expect(tree.get_by_role("link", name="Sở Y tế thành phố Cần Thơ")).to_be_hidden()
     # Nothing of the other region, not even its name.
     expect(tree).not_to_contain_text("PTKV 2")
@@ -45,7 +45,7 @@ def test_a_staff_officer_sees_his_region_in_the_command_tree_and_folds_it(
 
     page.get_by_role("button", name="Mở tất cả").click()
     expect(tree.get_by_role("link", name="Sở Y tế thành phố Cần Thơ")).to_be_visible()
-    expect(agency.locator("> summary")).to_contain_text(
+    expect(agency.locator("> .node-label")).to_contain_text(
         "Cơ quan, tổ chức · 1 cơ quan · 1 Ban CHQS · 1 đơn vị tự vệ"
     )
     screenshot(page, "tree")
@@ -128,8 +128,8 @@ def test_the_tree_on_a_date_before_a_move_still_shows_the_old_parent(
     agency = page.get_by_role("link", name="Sở Y tế thành phố Cần Thơ")
     expect(tree_node(page, "X2").locator(agency)).to_be_visible()
     expect(tree_node(page, "X1").locator(agency)).to_have_count(0)
-    expect(tree_node(page, "R1").locator("> summary")).to_contain_text("· 0 cơ quan")
-    expect(tree_node(page, "R2").locator("> summary")).to_contain_text("· 2 cơ quan")
+    expect(tree_node(page, "R1").locator("> .node-label")).to_contain_text("· 0 cơ quan")
+    expect(tree_node(page, "R2").locator("> .node-label")).to_contain_text("· 2 cơ quan")
 
     # The tree as it stood in 2023: the agency is still under its old commune.
     page.get_by_label("Xem cây tại ngày").fill("15/07/2023")
@@ -140,8 +140,8 @@ def test_the_tree_on_a_date_before_a_move_still_shows_the_old_parent(
     page.get_by_role("button", name="Mở tất cả").click()
     expect(tree_node(page, "X1").locator(agency)).to_be_visible()
     expect(tree_node(page, "X2").locator(agency)).to_have_count(0)
-    expect(tree_node(page, "R1").locator("> summary")).to_contain_text("· 1 cơ quan")
-    expect(tree_node(page, "R2").locator("> summary")).to_contain_text("· 1 cơ quan")
+    expect(tree_node(page, "R1").locator("> .node-label")).to_contain_text("· 1 cơ quan")
+    expect(tree_node(page, "R2").locator("> .node-label")).to_contain_text("· 1 cơ quan")
     screenshot(page, "tree_on_a_date")
 
     # The day the move takes effect, the new parent holds it.

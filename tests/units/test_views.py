@@ -262,3 +262,10 @@ def test_the_tree_hides_dissolved_units_unless_asked(world, client_for):
     assert region1.children == []
     shown = client.get(reverse("units:tree"), {"giai_the": "1"}).context["nodes"][0]
     assert [n.unit.code for n in shown.children[0].children] == ["X1"]
+
+
+def test_an_impossible_tree_date_is_explained_and_today_is_shown(world, client_for):
+    response = client_for(world.admin).get(reverse("units:tree"), {"ngay": "31/02/2024"})
+
+    assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy" in response.content.decode()
+    assert response.context["is_today"]
