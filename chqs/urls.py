@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("nhap-du-lieu/", include("chqs.imports.urls")),
+    path("nhan-su/", include("personnel.urls")),
     path("", include("units.urls")),
 ]

@@ -109,11 +109,11 @@ def _parents(scope, exclude: Unit | None = None):
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
     scope = request.scope
+    initial = {}
+    if request.GET.get("cap_tren"):  # out of scope: 404 before any role check
+        initial["parent"] = scope.get_unit(request.GET["cap_tren"])
     scope.require("change_structure")
     parents = _parents(scope)
-    initial = {}
-    if request.GET.get("cap_tren"):
-        initial["parent"] = scope.get_unit(request.GET["cap_tren"])
     form = UnitCreateForm(request.POST or None, parents=parents, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

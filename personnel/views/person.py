@@ -1,0 +1,132 @@
+"""One person: their page, and the form that creates or edits them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from units.models import Role, Unit, today
+
+from .. import rules
+from ..filters import summarize
+from ..forms import PersonForm
+from ..history import mask, person_history
+from ..models import ServiceStatus
+from ..scope import get_person
+from .common import sees_private
+
+STATUS_ACTIONS = [
+    (ServiceStatus.POSTPONED, "Tạm hoãn"),
+    (ServiceStatus.SERVING, "Tiếp tục tham gia"),
+    (ServiceStatus.EXEMPT, "Miễn"),
+    (ServiceStatus.RELEASED, "Thôi trước thời hạn"),
+    (ServiceStatus.REMOVED, "Đưa ra khỏi danh sách"),
+    (ServiceStatus.COMPLETED, "Hoàn thành"),
+]
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    person = get_person(scope, pk)
+    private = sees_private(scope)
+    person.service_records = list(
+        person.services.select_related(
+            "agency", "formation", "position", "force_kind", "status_reason"
+        )
+        .prefetch_related("extensions")
+        .order_by("joined_on", "id")
+    )
+    current = summarize(person).current
+    records = person.service_records[::-1]  # newest first on the page
+    day = today()
+    alerts = []
+    if current is not None:
+        verdict = rules.check_still_in_age(person=person, day=day, volunteer=current.volunteer)
+        alerts += verdict.warnings
+        days_left = (current.term_end - day).days
+        if current.status == ServiceStatus.SERVING and 0 <= days_left <= rules.TERM_ENDING_DAYS:
+            alerts.append(
+                f"Sắp hết thời hạn tham gia tự vệ: {current.term_end:%d/%m/%Y} "
+                f"(còn {days_left} ngày)."
+            )
+    extensions = [(s, e) for s in records for e in s.extensions.all()]
+    appointments = person.appointments.select_related("board__unit", "position").order_by(
+        "-starts_on"
+    )
+    context = {
+        "person": person,
+        "cccd": person.cccd if private else mask(person.cccd),
+        "phone": person.phone if private else mask(person.phone),
+        "age": person.age_on(day),
+        "current": current,
+        "first_joined": person.first_joined_on,
+        "records": records,
+        "extensions": extensions,
+        "appointments": appointments,
+        "alerts": alerts,
+        "history": person_history(person, private=private),
+        "can_change": scope.can("change_people"),
+        "status_actions": [
+            (code, label) for code, label in STATUS_ACTIONS if current and code != current.status
+        ],
+    }
+    return render(request, "personnel/person_detail.html", context)
+
+
+def _fixed_agency(scope) -> Unit | None:
+    """A clerk keeps the staff list of their own agency only."""
+    root = scope.root
+    if scope.role == Role.CLERK and root is not None and root.kind.is_agency:
+        return root
+    return None
+
+
+def _person_form(request, scope, **kwargs) -> PersonForm:
+    agencies = scope.units().agencies().active_on().order_by("name")
+    return PersonForm(
+        request.POST or None,
+        scope=scope,
+        agencies=agencies,
+        fixed_agency=_fixed_agency(scope),
+        **kwargs,
+    )
+
+
+def _saved(request, form: PersonForm, text: str) -> HttpResponse:
+    person = form.save()
+    messages.success(request, text.format(person=person))
+    if form.legacy_id_warning:
+        messages.warning(request, form.legacy_id_warning)
+    return redirect("personnel:person", pk=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    initial = {}
+    if request.GET.get("don_vi"):
+        unit = scope.get_unit(request.GET["don_vi"])  # out of scope: 404 before the role
+        if unit.kind.is_agency:
+            initial["agency"] = unit
+    scope.require("change_people")
+    form = _person_form(request, scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _saved(request, form, "Đã thêm “{person}” vào danh sách.")
+    context = {"form": form, "title": "Thêm cán bộ, nhân viên", "cancel": None}
+    return render(request, "personnel/person_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    person = get_person(scope, pk)
+    scope.require("change_people")
+    form = _person_form(request, scope, instance=person)
+    if request.method == "POST" and form.is_valid():
+        return _saved(request, form, "Đã lưu thay đổi của “{person}”.")
+    context = {"form": form, "title": f"Sửa thông tin: {person}", "person": person}
+    return render(request, "personnel/person_form.html", context)

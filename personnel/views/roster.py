@@ -1,0 +1,221 @@
+"""The roster of the user's subtree, its Excel export and its bulk actions."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from units.models import today
+
+from .. import services
+from ..filters import RosterFilter, apply_sort, roster_queryset, summarize
+from ..forms import BulkForm
+from ..history import mask
+from ..models import OPEN_STATUSES, ServiceStatus
+from ..roster_export import XLSX_CONTENT_TYPE, roster_rows, write_roster
+from ..rules import TERM_ENDING_DAYS
+from ..scope import people
+from .common import sees_private
+
+PAGE_SIZE = 50
+STATUS_LABELS = dict(ServiceStatus.choices)
+audit = logging.getLogger("chqs.audit")
+
+
+class RosterPaginator(Paginator):
+    """Pages of people in a fixed number of queries that stay cheap at 50.000 people:
+    the count runs on the filtered people before sorting (a sort key may group by person,
+    and COUNT(*) over that grouped join is slow); the page's ids come from a narrow
+    sorted query, then one query fetches those rows with their agency and one prefetches
+    their service records (deep pages and grouped sorts never drag wide rows along)."""
+
+    def __init__(self, object_list, per_page, *, unsorted):
+        super().__init__(object_list, per_page)
+        self.unsorted = unsorted
+
+    @cached_property
+    def count(self) -> int:
+        return self.unsorted.count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {person.pk: person for person in self.unsorted.filter(pk__in=ids)} if ids else {}
+        return self._get_page([rows[pk] for pk in ids], number, self)
+
+
+def _filtered(request: HttpRequest):
+    """The filter set, the filtered people and the same sorted, always inside the
+    user's scope. A unit code outside the scope is a 404, as it would be in a URL."""
+    scope = request.scope
+    roster_filter = RosterFilter(
+        request.GET or None, queryset=roster_queryset(people(scope)), scope=scope
+    )
+    if roster_filter.unit_out_of_scope:
+        raise Http404("Không tìm thấy đơn vị trong phạm vi của đồng chí.")
+    filtered = roster_filter.qs
+    people_qs, sort = apply_sort(filtered, request.GET.get("sap_xep"))
+    return roster_filter, filtered, people_qs, sort
+
+
+def _sort_links(unsorted, sort: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the link (a second click reverses) and its arrow."""
+    links = {}
+    for key in ("ten", "ngay_sinh", "co_quan", "ngay_vao"):
+        query = unsorted.copy()
+        query["sap_xep"] = f"-{key}" if sort == key else key
+        arrow = "▲" if sort == key else "▼" if sort == f"-{key}" else ""
+        links[key] = {"url": f"?{query.urlencode()}", "arrow": arrow}
+    return links
+
+
+def _decorate(person, *, private: bool, day) -> None:
+    """What a row shows, computed from what the roster query already fetched."""
+    service = summarize(person).current
+    person.service = service
+    person.cccd_shown = person.cccd if private else mask(person.cccd)
+    person.phone_shown = person.phone if private else mask(person.phone)
+    if service is not None:
+        person.status_label = service.get_status_display()
+        person.term_soon = (
+            service.status == ServiceStatus.SERVING
+            and 0 <= (service.term_end - day).days <= TERM_ENDING_DAYS
+        )
+    else:
+        final = person.last_status
+        person.status_label = (
+            STATUS_LABELS[final] if final and final not in OPEN_STATUSES else "Chưa tham gia"
+        )
+        person.term_soon = False
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    roster_filter, filtered, people_qs, sort = _filtered(request)
+    paginator = RosterPaginator(people_qs, PAGE_SIZE, unsorted=filtered)
+    page = paginator.get_page(request.GET.get("page"))
+    private, day = sees_private(scope), today()
+    for person in page:
+        _decorate(person, private=private, day=day)
+    query = request.GET.copy()
+    query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sap_xep", None)
+    can_change = scope.can("change_people")
+    bulk_form = None
+    if can_change:
+        bulk_form = BulkForm(
+            people=people(scope),
+            formations=roster_filter.form.fields["dv_tu_ve"].queryset,
+            listed=roster_filter.listed_formations,
+        )
+    soon = request.GET.copy()
+    soon.pop("page", None)
+    soon["sap_het_han"] = "1"
+    context = {
+        "filter": roster_filter,
+        "page": page,
+        "sorts": _sort_links(unsorted, sort),
+        "query": query.urlencode(),
+        "soon_query": soon.urlencode(),
+        "can_change": can_change,
+        "bulk_form": bulk_form,
+        "unit_code": request.GET.get("don_vi", ""),
+        "one_agency": roster_filter.agency,  # the agency column would repeat it
+        "term_days": TERM_ENDING_DAYS,
+    }
+    return render(request, "personnel/roster.html", context)
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """The current filtered roster as an .xlsx in the upload layout; every export is
+    written to the audit log (who, when, which filter, how many people)."""
+    scope = request.scope
+    _, _, people_qs, _ = _filtered(request)
+    content, count = write_roster(roster_rows(people_qs, private=sees_private(scope)))
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    audit.info(
+        "roster_export user=%s role=%s at=%s filter=%s rows=%d",
+        request.user.username,
+        scope.role,
+        timezone.now().isoformat(timespec="seconds"),
+        filters,
+        count,
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    name = f"danh-sach-trich-ngang-{today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed and target else reverse("personnel:roster")
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Move the selected people to one formation, or end their service with one status
+    and reason. All or nothing: one refused row and nothing is written."""
+    scope = request.scope
+    scope.require("change_people")
+    formations = scope.formations().filter(dissolved_on__isnull=True).select_related("agency")
+    form = BulkForm(request.POST, people=people(scope), formations=formations)
+    back = _back(request)
+    context = {"form": form, "back": back, "failures": []}
+    if not form.is_valid():
+        return render(request, "personnel/bulk_result.html", context)
+    data = form.cleaned_data
+    selected = list(data["chon"].order_by("full_name", "pk"))
+    with transaction.atomic():
+        for person in selected:
+            try:
+                if data["action"] == BulkForm.TRANSFER:
+                    services.service_transfer(
+                        person=person,
+                        on=data["on"],
+                        formation=data["formation"],
+                        decision=data["decision"],
+                    )
+                else:
+                    services.service_change_status(
+                        person=person,
+                        status=data["status"],
+                        on=data["on"],
+                        reason=data["reason"],
+                        decision=data["decision"],
+                    )
+            except ValidationError as exc:  # each service call is its own savepoint
+                context["failures"].append({"person": person, "reasons": exc.messages})
+        if context["failures"]:
+            transaction.set_rollback(True)
+    if context["failures"]:
+        context["total"] = len(selected)
+        return render(request, "personnel/bulk_result.html", context)
+    if data["action"] == BulkForm.TRANSFER:
+        text = f"Đã chuyển {len(selected)} người sang “{data['formation'].name}”."
+    else:
+        status = STATUS_LABELS[data["status"]]
+        text = f"Đã ghi nhận “{status}” cho {len(selected)} người (lý do: {data['reason']})."
+    messages.success(request, text)
+    return redirect(back)

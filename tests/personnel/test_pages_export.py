@@ -1,0 +1,115 @@
+"""The roster's Excel export: the upload's columns, real dates, text that stays text."""
+
+import datetime as dt
+import io
+import logging
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from personnel.models import Ethnicity
+from personnel.roster_export import ROSTER_COLUMNS
+from tests.personnel.test_pages import enlist, make_person
+
+pytestmark = pytest.mark.django_db
+HEADERS = [
+    "STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Tôn giáo",
+    "Quê quán", "Nơi thường trú", "Trình độ văn hóa", "Chuyên môn", "Ngày vào Đảng",
+    "Ngày vào Đoàn", "Chức vụ", "Chức vụ tự vệ", "Đơn vị", "Thành phần", "Ngày vào tự vệ",
+    "Quân nhân dự bị", "Sức khỏe", "Số điện thoại", "Ghi chú",
+]  # fmt: skip
+
+
+def export(client, **params):
+    response = client.get(reverse("personnel:roster_export"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+
+
+def rows_by_name(sheet) -> dict[str, dict]:
+    headers = [c.value for c in sheet[1]]
+    rows = {}
+    for cells in sheet.iter_rows(min_row=2):
+        row = {h: c for h, c in zip(headers, cells, strict=True)}
+        rows[row["Họ và tên"].value] = row
+    return rows
+
+
+@pytest.fixture
+def hung(world):
+    person = make_person(
+        world.agency1,
+        "Nguyễn Văn Hùng",
+        cccd="001090000123",
+        born=dt.date(1990, 5, 1),
+        ethnicity=Ethnicity.objects.get(name="Kinh"),
+        education="12/12",
+        party_joined_on=dt.date(2015, 3, 2),
+        phone="0912345678",
+        is_reservist=True,
+        health_grade=2,
+        notes='=HYPERLINK("http://x")',
+    )
+    enlist(person, world.formation1, joined=dt.date(2023, 1, 15))
+    return person
+
+
+def test_the_export_has_the_upload_columns_in_order():
+    assert [c.header for c in ROSTER_COLUMNS] == HEADERS
+
+
+def test_an_exported_row_keeps_ids_as_text_and_dates_as_dates(world, client_for, hung):
+    make_person(world.agency1, "Trần Thị Mai", gender="F", born=dt.date(1988, 1, 1),
+                birth_year_only=True)  # fmt: skip
+    sheet = export(client_for(world.clerk))
+
+    assert [c.value for c in sheet[1]] == HEADERS
+    row = rows_by_name(sheet)["Nguyễn Văn Hùng"]
+    assert row["Số CCCD"].value == "001090000123"
+    assert row["Số CCCD"].data_type == "s"
+    assert row["Ngày sinh"].value == dt.datetime(1990, 5, 1)
+    assert row["Ngày sinh"].number_format == "DD/MM/YYYY"
+    assert row["Ngày vào Đảng"].value == dt.datetime(2015, 3, 2)
+    assert row["Giới tính"].value == "Nam"
+    assert row["Dân tộc"].value == "Kinh"
+    assert row["Chức vụ tự vệ"].value == "Chiến sĩ"
+    assert row["Đơn vị"].value == "Tiểu đội tự vệ 1"
+    assert row["Thành phần"].value == world.formation1.force_kind.name
+    assert row["Ngày vào tự vệ"].value == dt.datetime(2023, 1, 15)
+    assert row["Quân nhân dự bị"].value == "Có"
+    assert row["Sức khỏe"].value == "Loại 2"
+    assert row["Số điện thoại"].value == "0912345678"
+    # A formula typed into a note stays text.
+    assert row["Ghi chú"].value == '=HYPERLINK("http://x")'
+    assert row["Ghi chú"].data_type == "s"
+    # A birth year alone is written as the year.
+    assert rows_by_name(sheet)["Trần Thị Mai"]["Ngày sinh"].value == 1988
+
+
+def test_the_export_follows_the_filters_and_the_scope(world, client_for, hung):
+    make_person(world.agency1, "Trần Thị Mai", gender="F")
+    make_person(world.agency2, "Võ Văn Kiệt")
+    client = client_for(world.staff)
+
+    assert set(rows_by_name(export(client))) == {"Nguyễn Văn Hùng", "Trần Thị Mai"}
+    assert set(rows_by_name(export(client, gioi_tinh="F"))) == {"Trần Thị Mai"}
+    response = client.get(reverse("personnel:roster_export"), {"don_vi": "A2"})
+    assert response.status_code == 404
+
+
+def test_a_commanders_export_masks_personal_data(world, client_for, hung):
+    row = rows_by_name(export(client_for(world.commander)))["Nguyễn Văn Hùng"]
+
+    assert row["Số CCCD"].value == "0010******23"
+    assert row["Số điện thoại"].value == "0912****78"
+
+
+def test_every_export_is_written_to_the_audit_log(world, client_for, hung, caplog):
+    with caplog.at_level(logging.INFO, logger="chqs.audit"):
+        export(client_for(world.staff), gioi_tinh="M")
+
+    record = next(r for r in caplog.records if r.name == "chqs.audit")
+    message = record.getMessage()
+    assert "user=binh" in message and "'gioi_tinh': 'M'" in message and "rows=1" in message
