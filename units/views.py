@@ -101,7 +101,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _parents(scope, exclude: Unit | None = None):
     qs = scope.units().active_on().filter(kind__is_agency=False).order_by("kind__order", "name")
     if exclude is not None:
-        qs = qs.exclude(pk__in=Unit.objects.subtree(exclude).values("pk"))
+        qs = qs.exclude(pk__in=scope.units().subtree(exclude).values("pk"))
     return qs
 
 

@@ -40,13 +40,18 @@ def get_scope(user, capability: str):
 
 
 def preview_lines(result: Preview, *, filename: str, verbosity: int = 1) -> list[str]:
-    """The preview as printed by import_data (the upload page shows the same facts)."""
+    """The preview as printed by import_data (the upload page shows the same facts).
+
+    Rejected rows are all listed; changed and warned rows up to 200 (all with -v 2).
+    """
+    listed = 200 if verbosity < 2 else len(result.rows)
     lines = [
         f"Tệp: {filename} · trang tính “{result.sheet}” · dòng tiêu đề: {result.header_row}",
     ]
     if result.ignored_headers:
         lines.append("Cột không dùng: " + ", ".join(result.ignored_headers))
     lines.append(result.summary())
+    lines.extend(result.notes)
     if result.rejected_rows:
         lines.append("")
         lines.append("Dòng bị từ chối:")
@@ -54,18 +59,23 @@ def preview_lines(result: Preview, *, filename: str, verbosity: int = 1) -> list
             label = f" ({row.label})" if row.label else ""
             for error in row.errors:
                 lines.append(f"  Dòng {row.number}{label}, {error}")
-    if verbosity >= 1 and result.changed_rows:
+    changed = result.changed_rows
+    if verbosity >= 1 and changed:
         lines.append("")
         lines.append("Đã thay đổi:" if result.applied else "Sẽ thay đổi:")
-        for row in result.changed_rows:
+        for row in changed[:listed]:
             detail = f": {'; '.join(row.changes)}" if row.changes else ""
             outcome = OUTCOME_LABELS[row.final_outcome]
             lines.append(f"  Dòng {row.number} · {outcome} · {row.label}{detail}")
+        if len(changed) > listed:
+            lines.append(f"  … và {len(changed) - listed} dòng nữa (-v 2: liệt kê hết).")
     warned = [row for row in result.rows if row.warnings and not row.errors]
     if verbosity >= 1 and warned:
         lines.append("")
         lines.append("Lưu ý:")
-        for row in warned:
+        for row in warned[:listed]:
             for warning in row.warnings:
                 lines.append(f"  Dòng {row.number} ({row.label}): {warning}")
+        if len(warned) > listed:
+            lines.append(f"  … và {len(warned) - listed} dòng nữa (-v 2: liệt kê hết).")
     return lines

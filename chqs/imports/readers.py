@@ -1,238 +1,626 @@
-"""Read a spreadsheet (.xlsx or .csv) into rows keyed by column, with sheet row numbers.
+"""Read a clerk's spreadsheet (.xlsx, .xls, .ods or .csv) into rows keyed by column.
 
-Real files have title rows above the header, blank rows, extra columns ("STT",
-"Ghi chú") and columns in any order: the header is the row, among the first 30, that
-matches the most known columns. Anything that is not a readable spreadsheet is
-refused with an `ImportFileError` carrying a Vietnamese message, never a traceback.
+Real files have title rows above the header, merged and two-row headers ("Ngày sinh"
+over "Nam" / "Nữ"), a row of column numbers under the header, group-heading rows
+("I. PHÒNG HÀNH CHÍNH", "Tổ 1"), totals ("Cộng: 45 người") and signatures at the
+bottom, extra columns ("STT", "Ghi chú") in any order, and, from older offices, text
+typed in TCVN3 (ABC) or VNI-Windows. The reader:
+
+1. refuses what must not be read (`containers`: not a spreadsheet, corrupt, encrypted,
+   zip bomb, macros, too big) with an `ImportFileError` in Vietnamese, never a
+   traceback;
+2. reads cells with python-calamine (numbers, dates, text; whole numbers as int so
+   that 92090000123.0 loses nothing);
+3. detects a legacy encoding once per sheet and converts every text cell to Unicode
+   NFC (`chqs.legacy_encodings`);
+4. finds the header among the first 30 rows: the row, or pair of rows, that matches
+   the most known columns; a child header cell is read together with its parent
+   ("Ngày sinh Nam") and, failing that, alone or as its parent;
+5. keeps data rows, and records the rows it skips with their sheet row numbers;
+6. refuses a formula in a cell it would import (the value shown is Excel's cached
+   result, which may be stale or absent) and the file over IMPORT_MAX_ROWS rows.
+
+Callers that cannot pass options down (the engine calls `read_table` itself) set them
+with `reading(...)`, which also hands back the `Table` that was read.
 """
 
+import contextvars
 import csv
 import io
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
+from chqs import legacy_encodings
 from chqs.text import fold
 
-from .columns import Column, is_blank
+from . import layout
+from .columns import Column
+from .containers import (
+    CSV,
+    FORMAT_LABELS,
+    ODS,
+    XLS,
+    XLSX,
+    ImportFileError,
+    SheetFacts,
+    column_letter,
+    detect_format,
+    sheet_facts,
+)
+from .layout import SKIP_LABELS, Merge
 
-HEADER_SEARCH_ROWS = 30
-# An .xlsx is a zip; refuse one that inflates far beyond its size (a "zip bomb").
-MAX_INFLATION = 50
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+__all__ = [
+    "ImportFileError", "HeaderError", "HeaderColumn", "SheetRow", "SkippedRow", "Table",
+    "read_table", "reading", "sheet_names", "sheet_values",
+]  # fmt: skip
 
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is shown to the user as is."""
+SAMPLE_ROWS = 2000  # rows read ahead to judge the encoding before matching the header
+PROGRESS_EVERY = 2000
+ENCODING_LABELS = {legacy_encodings.TCVN3: "TCVN3 (ABC)", legacy_encodings.VNI: "VNI-Windows"}
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class SheetRow:
     number: int  # 1-based row number in the sheet, as Excel shows it
-    values: dict[str, Any]  # column key -> raw cell value
+    values: dict[str, Any]  # column key -> cell value (None when empty)
+
+
+@dataclass
+class SkippedRow:
+    number: int
+    reason: str  # a key of SKIP_LABELS
+    text: str = ""  # what the row says, shortened
+
+    @property
+    def label(self) -> str:
+        return SKIP_LABELS[self.reason]
+
+
+@dataclass
+class HeaderColumn:
+    index: int  # 0-based column index in the sheet
+    header: str  # the heading as read; parent and child joined for two-row headers
+    key: str | None  # the column it was matched to, None when not used
+    overridden: bool = False  # chosen by the user rather than by the matcher
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
 
 
 @dataclass
 class Table:
     sheet: str
-    header_row: int
+    header_row: int  # 1-based; the first row of the header
     rows: list[SheetRow]
     ignored_headers: list[str] = field(default_factory=list)
+    header_rows: int = 1  # 2 for a two-row header
+    format: str = XLSX
+    encoding: str = legacy_encodings.UNICODE
+    sheets: list[str] = field(default_factory=list)
+    headers: list[HeaderColumn] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    delimiter: str = ""  # of a CSV file
+
+    @property
+    def header_end(self) -> int:
+        return self.header_row + self.header_rows - 1
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Column key -> 0-based column index in the sheet."""
+        return {h.key: h.index for h in self.headers if h.key}
+
+    @property
+    def encoding_label(self) -> str:
+        return ENCODING_LABELS.get(self.encoding, "")
+
+    def label(self, text: str) -> str:
+        """`text` (a sheet name) converted from the file's legacy encoding, for display."""
+        return legacy_encodings.decode(text, self.encoding)
+
+    def skipped_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SKIP_LABELS, 0)
+        for row in self.skipped:
+            counts[row.reason] += 1
+        return counts
+
+    def info(self, listed: int = 200) -> dict[str, Any]:
+        """Plain data about how the file was read, for the job page and the marked copy."""
+        return {
+            "format": self.format,
+            "format_label": FORMAT_LABELS.get(self.format, self.format),
+            "sheet": self.sheet,
+            "sheets": self.sheets,
+            # Sheet names typed in TCVN3/VNI, readable (the names themselves stay as is).
+            "sheet_label": self.label(self.sheet),
+            "sheet_labels": [self.label(name) for name in self.sheets],
+            "header_row": self.header_row,
+            "header_rows": self.header_rows,
+            "encoding": self.encoding,
+            "encoding_label": self.encoding_label,
+            "columns": [
+                {
+                    "index": h.index,
+                    "letter": h.letter,
+                    "header": h.header,
+                    "key": h.key,
+                    "overridden": h.overridden,
+                }
+                for h in self.headers
+            ],  # fmt: skip
+            "data_rows": len(self.rows),
+            "skipped": {
+                reason: {"label": SKIP_LABELS[reason], "count": count}
+                for reason, count in self.skipped_counts().items()
+                if count
+            },
+            "skipped_total": len(self.skipped),
+            "skipped_rows": [
+                {"number": s.number, "reason": s.reason, "label": s.label, "text": s.text}
+                for s in self.skipped[:listed]
+            ],
+            "warnings": self.warnings,
+            "delimiter": self.delimiter,
+        }
 
 
-def read_table(
-    path: Path, columns: Sequence[Column], *, sheet: str | None = None, filename: str = ""
-) -> Table:
-    """Read `path` (an .xlsx or .csv file) into a `Table` of the given columns.
+class HeaderError(ImportFileError):
+    """The header was found but lacks a required column. `table` (without rows) says
+    how the header was read, so the user can match the columns by hand."""
 
-    `filename` (the user's name for the file) only helps tell a CSV from a broken
-    workbook. Raises `ImportFileError` for an empty, oversized, corrupt or unknown file,
-    a missing sheet, a missing header or required column, or too many rows.
+    def __init__(self, message: str, table: Table):
+        super().__init__(message)
+        self.table = table
+
+
+# --- options set by a caller above the engine ------------------------------------------
+
+
+@dataclass
+class ReadOptions:
+    # 0-based column index -> column key, or "" to leave the column unused
+    mapping: dict[int, str] | None = None
+    progress: Progress | None = None
+    table: Table | None = None  # the last table read under these options
+
+
+_options: contextvars.ContextVar[ReadOptions | None] = contextvars.ContextVar(
+    "chqs_read_options", default=None
+)
+
+
+@contextmanager
+def reading(*, mapping: dict[int, str] | None = None, progress: Progress | None = None):
+    """Options for the `read_table` calls made inside the block (by the engine).
+
+    Yields a `ReadOptions` whose `table` is the last `Table` read, so the caller sees
+    how the file was read (encoding, mapping, skipped rows) without reading it twice.
     """
-    path = Path(path)
+    options = ReadOptions(mapping={int(k): v for k, v in (mapping or {}).items()} or None,
+                          progress=progress)  # fmt: skip
+    token = _options.set(options)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        raise ImportFileError("Không mở được tệp.") from None
-    if size == 0:
-        raise ImportFileError("Tệp rỗng, không có dữ liệu.")
-    if settings.IMPORT_MAX_BYTES and size > settings.IMPORT_MAX_BYTES:
-        limit = settings.IMPORT_MAX_BYTES / 1024 / 1024
-        raise ImportFileError(f"Tệp quá lớn (giới hạn {limit:g} MB).")
-    if head.startswith(XLS_MAGIC):
-        raise ImportFileError(
-            "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: mở tệp bằng Excel và "
-            "lưu lại dưới dạng .xlsx (Sổ làm việc Excel) rồi tải lên lại."
-        )
-    if head.startswith(XLSX_MAGIC):
-        return _read_xlsx(path, size, columns, sheet)
-    name = (filename or path.name).lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        raise ImportFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng.")
-    return _read_csv(path, columns)
+        yield options
+    finally:
+        _options.reset(token)
 
 
-# --- xlsx --------------------------------------------------------------------------
+# --- public entry points -----------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, size: int, columns: Sequence[Column], sheet: str | None) -> Table:
-    from openpyxl import load_workbook
+def sheet_names(path: Path, filename: str = "") -> list[str]:
+    """The visible worksheets of the file, in workbook order (["CSV"] for a CSV file).
 
+    Raises `ImportFileError` for a file that cannot be read at all.
+    """
+    fmt = detect_format(path, filename)
+    if fmt == CSV:
+        return ["CSV"]
+    workbook = _open_workbook(path, fmt)
     try:
-        with zipfile.ZipFile(path) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > max(size, 1024 * 1024) * MAX_INFLATION:
-            raise ImportFileError("Tệp giải nén quá lớn, không thể đọc.")
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception:
-        # openpyxl raises many kinds of errors for damaged files; all mean the same here.
-        raise ImportFileError(
-            "Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."
-        ) from None
-    try:
-        if sheet:
-            if sheet not in workbook.sheetnames:
-                names = ", ".join(f"“{name}”" for name in workbook.sheetnames)
-                raise ImportFileError(f"Không có trang tính “{sheet}” (tệp có: {names}).")
-            candidates = [workbook[sheet]]
-        else:
-            candidates = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        best: tuple[str, tuple[int, dict[str, int]]] | None = None
-        best_score = 0
-        for worksheet in candidates:
-            if not hasattr(worksheet, "reset_dimensions"):
-                continue  # a chart sheet
-            # Some programs write a wrong sheet size; read every row instead of trusting it.
-            worksheet.reset_dimensions()
-            rows = worksheet.iter_rows(values_only=True)
-            score, header = _find_header(rows, columns)
-            if score > best_score:
-                best_score = score
-                best = (worksheet.title, header)
-        if best is None:
-            raise ImportFileError(_no_header_message(columns))
-        title, header = best
-        rows = workbook[title].iter_rows(values_only=True)
-        return _build_table(title, rows, header, columns)
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(
-            "Không đọc được nội dung tệp Excel (tệp có thể đã bị hỏng)."
-        ) from None
+        return _worksheets(workbook)
     finally:
         workbook.close()
 
 
-# --- csv ---------------------------------------------------------------------------
+def read_table(
+    path: Path,
+    columns: Sequence[Column],
+    *,
+    sheet: str | None = None,
+    filename: str = "",
+    mapping: dict[int, str] | None = None,
+    progress: Progress | None = None,
+) -> Table:
+    """Read `path` into a `Table` of the given columns.
+
+    `sheet` picks a worksheet; by default the first one whose header holds every
+    required column (else the one matching the most columns). `filename` is the
+    user's name for the file. `mapping` overrides the matcher for some sheet columns
+    (0-based index -> column key, "" = unused). `progress(phase, done, total)` is
+    called while rows are read. Raises `ImportFileError` for an unreadable file, a
+    missing sheet, header or required column, a formula in a cell to import, or too
+    many rows.
+    """
+    options = _options.get() or ReadOptions()
+    mapping = mapping if mapping is not None else options.mapping
+    progress = progress or options.progress
+    path = Path(path)
+    fmt = detect_format(path, filename)
+    if fmt == CSV:
+        table = _read_csv(path, columns, mapping, progress)
+    else:
+        table = _read_workbook(path, fmt, columns, sheet, mapping, progress)
+    options.table = table
+    return table
 
 
-def _read_csv(path: Path, columns: Sequence[Column]) -> Table:
+def sheet_values(
+    path: Path, sheet: str, *, filename: str = "", encoding: str | None = None,
+    delimiter: str = "",
+):  # fmt: skip
+    """(rows, merges) of one sheet, every cell cleaned and decoded as `read_table` does.
+
+    For the marked copy of a file: rows are lists of values from row 1 and column A.
+    """
+    fmt = detect_format(path, filename)
+    if fmt == CSV:
+        content = _csv_text(path)
+        delimiter = delimiter or _best_delimiter(content)
+        raw_rows = [list(row) for row in _csv_rows(content, delimiter)]
+        merges: list[Merge] | None = None
+    else:
+        workbook = _open_workbook(path, fmt)
+        try:
+            source = _load_sheet(workbook, sheet, fmt)
+            raw_rows, merges = list(source.rows), source.merges
+        finally:
+            workbook.close()
+    if encoding is None:
+        encoding = legacy_encodings.detect(_texts(raw_rows[:SAMPLE_ROWS]))
+    clean = _cleaner(encoding)
+    return [[clean(value) for value in row] for row in raw_rows], merges or []
+
+
+# --- workbooks (calamine) --------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    name: str
+    rows: Iterator[list[Any]]  # raw calamine rows, absolute: row 1 first, column A first
+    merges: list[Merge] | None
+    height: int
+
+
+def _open_workbook(path: Path, fmt: str):
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        if path.suffix.lower() == f".{fmt}":
+            return CalamineWorkbook.from_path(str(path))
+        # calamine picks its parser by the file name; a renamed file (an .xls saved as
+        # "….xlsx") is opened by content instead. Size is bounded by IMPORT_MAX_BYTES.
+        return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except PasswordError:
+        from .containers import _encrypted_message
+
+        raise ImportFileError(_encrypted_message()) from None
+    except Exception:
+        # calamine raises several kinds of errors for damaged files; all mean the same.
+        raise ImportFileError(_corrupt_message(fmt)) from None
+
+
+def _corrupt_message(fmt: str) -> str:
+    label = {XLSX: "Excel (.xlsx)", XLS: "Excel 97–2003 (.xls)", ODS: "OpenDocument (.ods)"}
+    return (
+        f"Không đọc được nội dung tệp {label.get(fmt, '')} (tệp có thể đã bị hỏng): mở tệp "
+        "bằng Excel, lưu lại rồi tải lên lại."
+    )
+
+
+def _worksheets(workbook) -> list[str]:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    names = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ == SheetTypeEnum.MacroSheet:
+            from .containers import _macro_message
+
+            raise ImportFileError(_macro_message())
+        if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible:
+            names.append(meta.name)
+    return names
+
+
+def _load_sheet(workbook, name: str, fmt: str) -> _Source:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        merges = sheet.merged_cell_ranges
+        start = sheet.start
+    except Exception:
+        raise ImportFileError(_corrupt_message(fmt)) from None
+    # calamine yields rows from row 1 but columns from the first used one.
+    offset = start[1] if start else 0
+
+    def rows() -> Iterator[list[Any]]:
+        padding = [""] * offset
+        try:
+            for row in sheet.iter_rows():
+                yield padding + row if offset else row
+        except Exception:
+            raise ImportFileError(_corrupt_message(fmt)) from None
+
+    return _Source(name=name, rows=rows(), merges=merges, height=sheet.height + (start or (0,))[0])
+
+
+def _read_workbook(path, fmt, columns, sheet, mapping, progress) -> Table:
+    workbook = _open_workbook(path, fmt)
+    try:
+        names = _worksheets(workbook)
+        if sheet:
+            if sheet not in workbook.sheet_names:
+                listed = ", ".join(f"“{name}”" for name in names)
+                raise ImportFileError(f"Không có trang tính “{sheet}” (tệp có: {listed}).")
+            candidates = [sheet]
+        else:
+            candidates = names
+        best: _Prepared | None = None
+        for name in candidates:
+            facts = sheet_facts(path, fmt, name)
+            prepared = _prepare(_load_sheet(workbook, name, fmt), columns, mapping)
+            prepared.facts = facts
+            if best is None or prepared.score > best.score:
+                best = prepared
+            if prepared.complete:
+                break
+        if best is None or not best.score[1]:
+            raise ImportFileError(_no_header_message(columns))
+        return _build_table(best, columns, fmt=fmt, sheets=names, progress=progress)
+    finally:
+        workbook.close()
+
+
+# --- csv -----------------------------------------------------------------------------------
+
+
+def _csv_text(path: Path) -> str:
     raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError("Tệp không phải bảng tính (.xlsx hoặc .csv).")
     try:
-        content = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    # Excel's "CSV (Comma delimited)" writes the ANSI code page: keep it only when it holds
+    # TCVN3 or VNI text (whose bytes read as Latin-1 letters), which the reader converts.
+    content = raw.decode("latin-1")
+    if legacy_encodings.detect(_texts([[content[:200_000]]])) == legacy_encodings.UNICODE:
         raise ImportFileError(
-            "Tệp CSV phải được lưu với mã hóa UTF-8 (trong Excel: “CSV UTF-8”)."
-        ) from None
-    best: tuple[int, str, tuple[int, dict[str, int]]] | None = None
-    for delimiter in (";", ",", "\t"):
-        found = _find_header(_csv_rows(content, delimiter), columns)
-        if found[0] and (best is None or found[0] > best[0]):
-            best = (found[0], delimiter, found[1])
-    if best is None:
-        raise ImportFileError(_no_header_message(columns))
-    _, delimiter, header = best
-    return _build_table("CSV", _csv_rows(content, delimiter), header, columns)
+            "Tệp CSV phải được lưu với mã hóa UTF-8 (trong Excel: Lưu thành → “CSV UTF-8”)."
+        )
+    return content
 
 
-def _csv_rows(content: str, delimiter: str) -> Iterator[tuple[str, ...]]:
+def _csv_rows(content: str, delimiter: str) -> Iterator[list[str]]:
     try:
-        for row in csv.reader(io.StringIO(content, newline=""), delimiter=delimiter):
-            yield tuple(row)
+        yield from csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     except csv.Error:
         raise ImportFileError("Tệp CSV sai định dạng (dấu ngoặc kép không khớp?).") from None
 
 
-# --- header and rows ---------------------------------------------------------------
+def _best_delimiter(content: str) -> str:
+    head = content[:20_000]
+    counts = {d: head.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d])
 
 
-def _find_header(
-    rows: Iterable[Sequence[Any]], columns: Sequence[Column]
-) -> tuple[int, tuple[int, dict[str, int]]]:
-    """(score, (row number, column key -> cell index)) of the best header row."""
-    best = (0, (0, {}))
-    for number, row in enumerate(rows, start=1):
-        if number > HEADER_SEARCH_ROWS:
-            break
-        mapping: dict[str, int] = {}
-        for index, heading in enumerate(row):
-            for column in columns:
-                if column.key not in mapping and column.matches(heading):
-                    mapping[column.key] = index
-                    break
-        if len(mapping) > best[0]:
-            best = (len(mapping), (number, mapping))
-    return best
+def _read_csv(path, columns, mapping, progress) -> Table:
+    content = _csv_text(path)
+    best: _Prepared | None = None
+    for delimiter in (";", ",", "\t"):
+        rows = list(islice(_csv_rows(content, delimiter), SAMPLE_ROWS))
+        prepared = _prepare(_Source("CSV", iter(rows), None, 0), columns, mapping)
+        prepared.delimiter = delimiter
+        if prepared.score[1] and (best is None or prepared.score > best.score):
+            best = prepared
+    if best is None:
+        raise ImportFileError(_no_header_message(columns))
+    best.rest = islice(_csv_rows(content, best.delimiter), SAMPLE_ROWS, None)
+    table = _build_table(best, columns, fmt=CSV, sheets=["CSV"], progress=progress)
+    table.delimiter = best.delimiter
+    return table
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+def _cleaner(encoding: str) -> Callable[[Any], Any]:
+    """Cell value -> Python value: None for empty, text decoded to Unicode NFC, whole
+    floats as int (a CCCD 92090000123.0 must not become 9.209e10). Called for every
+    cell read: the common cases come first."""
+    normalize, decode = unicodedata.normalize, legacy_encodings.decode
+    unicode = encoding == legacy_encodings.UNICODE
+
+    def clean(value: Any) -> Any:
+        kind = value.__class__
+        if kind is str:
+            if not value:
+                return None
+            if value.isascii():
+                return value
+            return normalize("NFC", value) if unicode else decode(value, encoding)
+        if kind is float:
+            return int(value) if value.is_integer() else value
+        return value
+
+    return clean
+
+
+def _texts(rows) -> Iterator[str]:
+    for row in rows:
+        for value in row:
+            if isinstance(value, str) and value and not value.isascii():
+                yield value
+
+
+# --- building the table ----------------------------------------------------------------------
+
+
+@dataclass
+class _Prepared:
+    source: _Source
+    raw_head: list[list[Any]]  # raw rows read ahead, from row 1
+    rest: Iterator[list[Any]]  # raw rows after them
+    encoding: str
+    clean: Callable[[Any], Any]
+    header: layout.Header
+    score: tuple[int, int] = (0, 0)  # (required columns found, columns found)
+    complete: bool = False
+    facts: SheetFacts = field(default_factory=SheetFacts)
+    delimiter: str = ""
+
+
+def _prepare(source: _Source, columns: Sequence[Column], mapping) -> _Prepared:
+    """Read ahead, judge the encoding, find the header; the other rows stay unread."""
+    raw_head = list(islice(source.rows, SAMPLE_ROWS))
+    encoding = legacy_encodings.detect(_texts(raw_head))
+    clean = _cleaner(encoding)
+    head = [[clean(value) for value in row] for row in raw_head[: layout.HEADER_SEARCH_ROWS + 1]]
+    header = layout.find_header(head, source.merges, columns)
+    required = {c.key for c in columns if c.required}
+    found = set(header.assigned.values())
+    prepared = _Prepared(
+        source=source, raw_head=raw_head, rest=source.rows, encoding=encoding, clean=clean,
+        header=header, score=(len(required & found), len(found)),
+        complete=bool(found) and required <= found,
+    )  # fmt: skip
+    # The sheet is chosen by what the matcher found; the user's corrections come after.
+    if header.row and mapping:
+        header.override(columns, mapping)
+    return prepared
 
 
 def _no_header_message(columns: Sequence[Column]) -> str:
     names = ", ".join(f"“{column.header}”" for column in columns if column.required)
     return (
-        f"Không tìm thấy dòng tiêu đề trong 30 dòng đầu (cần các cột {names}). "
-        "Hãy dùng tệp mẫu tải từ trang Nhập/xuất Excel."
+        f"Không tìm thấy dòng tiêu đề trong {layout.HEADER_SEARCH_ROWS} dòng đầu (cần các cột "
+        f"{names}). Hãy dùng tệp mẫu tải từ trang Nhập/xuất Excel."
     )
 
 
-def _build_table(
-    sheet: str,
-    rows: Iterable[Sequence[Any]],
-    header: tuple[int, dict[str, int]],
-    columns: Sequence[Column],
-) -> Table:
-    header_row, mapping = header
-    missing = [c.header for c in columns if c.required and c.key not in mapping]
+def _short(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Table:
+    header, clean = prepared.header, prepared.clean
+    assigned = header.assigned
+    headers = [
+        HeaderColumn(index=i, header=text, key=assigned.get(i), overridden=i in header.overridden)
+        for i, text in enumerate(header.texts)
+        if text or i in assigned
+    ]
+    table = Table(
+        sheet=prepared.source.name, header_row=header.row, rows=[], header_rows=header.depth,
+        format=fmt, encoding=prepared.encoding, sheets=sheets, headers=headers,
+        ignored_headers=[h.header for h in headers if not h.key],
+    )  # fmt: skip
+    missing = [c.header for c in columns if c.required and c.key not in assigned.values()]
     if missing:
         names = ", ".join(f"“{name}”" for name in missing)
-        raise ImportFileError(f"Dòng tiêu đề (dòng {header_row}) thiếu cột bắt buộc: {names}.")
+        raise HeaderError(
+            f"Dòng tiêu đề (dòng {header.row}) thiếu cột bắt buộc: {names}. Nếu tệp có cột "
+            "đó dưới tên khác, hãy chọn lại cách ghép cột.",
+            table,
+        )
+    positions = sorted(assigned.items())
+    used = set(assigned)
+    informative = {c.key for c in columns if getattr(c, "informative", False)}
+    substantive = [key for _, key in positions if key not in informative]
+    merges = prepared.source.merges
     notes = {c.key: fold(c.notes) for c in columns if c.notes}
+    sorter = layout.RowSorter(header, columns, merges, clean)
+    fills = layout.vertical_fills(merges, header.end, used)
+    fill_sources = {source for row in fills.values() for source in row.values()}
+    remembered: dict[int, dict[int, Any]] = {}  # row -> values that fill the rows below
+    formulas = prepared.facts.formulas
+    formula_warned: set[int] = set()
     max_rows = settings.IMPORT_MAX_ROWS
-    table = Table(sheet=sheet, header_row=header_row, rows=[])
-    for number, row in enumerate(rows, start=1):
-        if number == header_row:
-            known = set(mapping.values())
-            table.ignored_headers = [
-                str(cell).strip()
-                for index, cell in enumerate(row)
-                if index not in known and not is_blank(cell)
-            ]
-        if number <= header_row:
+    total = max(prepared.source.height, len(prepared.raw_head))
+    blanks: list[SkippedRow] = []  # counted only when a later row is not blank
+    first_data = True
+
+    for number, raw in enumerate(chain(prepared.raw_head, prepared.rest), start=1):
+        if number <= header.end:
             continue
-        values = {key: row[index] if index < len(row) else None for key, index in mapping.items()}
-        if all(is_blank(value) for value in values.values()):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress("reading", number, total)
+        width = len(raw)
+        count = width - raw.count("") - raw.count(None)
+        if number in fill_sources:
+            remembered[number] = {i: clean(raw[i]) for i in used if i < width}
+        if not count:
+            blanks.append(SkippedRow(number, "blank"))
             continue
-        if number == header_row + 1 and _is_notes_row(values, notes):
+        values = {key: (clean(raw[i]) if i < width else None) for i, key in positions}
+        reason = None
+        if first_data:
+            if layout.is_numbers_row([clean(v) for v in raw]):
+                reason = "numbers"
+            elif layout.is_notes_row(values, notes):
+                reason = "notes"
+        if reason is None:
+            reason = sorter.classify(number, raw, count)
+        if reason is None and all(layout.blank(values[k]) for k in substantive):
+            reason = "blank"  # something only in unused columns (STT, Ghi chú)
+        if reason == "blank":
+            blanks.append(SkippedRow(number, "blank"))
             continue
+        table.skipped.extend(blanks)
+        blanks = []
+        if reason is not None:
+            cells = layout.first_cells(raw, 4, clean)
+            table.skipped.append(
+                SkippedRow(number, reason, _short(" · ".join(str(v) for _, v in cells)))
+            )
+            continue
+        first_data = False
+        for index, source in fills.get(number, {}).items():
+            key = assigned[index]
+            if layout.blank(values[key]):
+                values[key] = remembered.get(source, {}).get(index)
+        if number in formulas:
+            bad = sorted(formulas[number] & used)
+            if bad:
+                raise ImportFileError(_formula_message(number, bad[0], table))
+            formula_warned |= formulas[number]
         table.rows.append(SheetRow(number=number, values=values))
         if max_rows and len(table.rows) > max_rows:
             limit = f"{max_rows:,}".replace(",", ".")
             raise ImportFileError(f"Tệp có quá nhiều dòng (giới hạn {limit} dòng).")
+    if formula_warned:
+        letters = ", ".join(column_letter(i) for i in sorted(formula_warned)[:10])
+        table.warnings.append(
+            f"Các ô công thức ở cột không dùng ({letters}) được bỏ qua, không đọc."
+        )
+    if progress:
+        progress("reading", total, total)
     return table
 
 
-def _is_notes_row(values: dict[str, Any], notes: dict[str, str]) -> bool:
-    """The template's explanation row under the header (kept when users fill it in)."""
-    filled = [key for key, value in values.items() if not is_blank(value)]
-    same = [key for key in filled if key in notes and fold(str(values[key])) == notes[key]]
-    return bool(filled) and len(same) * 2 >= len(filled)
+def _formula_message(number: int, index: int, table: Table) -> str:
+    header = next((h.header for h in table.headers if h.index == index), "")
+    where = f" (cột “{header}”)" if header else ""
+    return (
+        f"Ô {column_letter(index)}{number}{where} chứa công thức: hãy chọn vùng dữ liệu, sao "
+        "chép rồi dán giá trị (Paste Values) và tải lên lại."
+    )

@@ -9,5 +9,8 @@ urlpatterns = [
     path("<slug:kind>/xuat/", views.export, name="export"),
     path("<slug:kind>/tai-len/", views.upload, name="upload"),
     path("phien/<uuid:token>/", views.job, name="job"),
+    path("phien/<uuid:token>/tien-do/", views.progress, name="progress"),
+    path("phien/<uuid:token>/kiem-tra-lai/", views.recheck, name="recheck"),
     path("phien/<uuid:token>/ap-dung/", views.apply, name="apply"),
+    path("phien/<uuid:token>/tep-danh-dau-loi/", views.marked_file, name="marked"),
 ]

@@ -3,7 +3,20 @@ import datetime as dt
 import pytest
 
 from chqs.imports import registry
-from chqs.imports.columns import Choice, Column, Option, ParseError, code, date, header_key, integer
+from chqs.imports.columns import (
+    Choice,
+    Column,
+    Option,
+    ParseError,
+    citizen_id,
+    code,
+    date,
+    date_or_year,
+    header_key,
+    integer,
+    phone,
+    yes_no,
+)
 
 JULY_15 = dt.date(2023, 7, 15)
 
@@ -103,5 +116,115 @@ def test_the_registry_refuses_a_second_kind_with_the_same_code(db):
 
 
 def test_an_unknown_kind_is_named_in_vietnamese():
-    with pytest.raises(registry.UnknownKind, match="Không có loại dữ liệu “people”"):
-        registry.get_kind("people")
+    with pytest.raises(registry.UnknownKind, match="Không có loại dữ liệu “nhan-vien”"):
+        registry.get_kind("nhan-vien")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        " 15 / 07 / 2023 ",
+        "15/07/2023 00:00",
+        "ngày 15 tháng 7 năm 2023",
+        "Ngày 15 tháng 07 năm 2023",
+    ],
+)
+def test_dates_with_spaces_a_time_or_in_words_read_as_the_same_day(value):
+    assert date(value) == JULY_15
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1990, (dt.date(1990, 1, 1), True)),
+        (1990.0, (dt.date(1990, 1, 1), True)),
+        ("1990", (dt.date(1990, 1, 1), True)),
+        ("năm 1990", (dt.date(1990, 1, 1), True)),
+        ("00/00/1990", (dt.date(1990, 1, 1), True)),
+        ("xx/xx/1990", (dt.date(1990, 1, 1), True)),
+        ("15/07/1990", (dt.date(1990, 7, 15), False)),
+        (33069, (dt.date(1990, 7, 15), False)),
+        (dt.datetime(1990, 7, 15), (dt.date(1990, 7, 15), False)),
+    ],
+)
+def test_a_birth_date_may_be_a_year_alone_and_a_year_is_never_read_as_a_serial(value, expected):
+    assert date_or_year(value) == expected
+
+
+def test_a_month_and_year_without_the_day_is_refused_with_the_two_forms_allowed():
+    with pytest.raises(ParseError, match="chỉ ghi năm"):
+        date_or_year("07/1990")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("092090000123", "092090000123"),
+        (92090000123, "092090000123"),
+        (92090000123.0, "092090000123"),
+        ("92090000123", "092090000123"),
+        ("092 090 000 123", "092090000123"),
+        ("092.090.000.123", "092090000123"),
+        ("361234567", "361234567"),
+        (61234567, "061234567"),
+    ],
+)
+def test_a_citizen_id_gets_back_the_leading_zero_excel_dropped(value, expected):
+    assert citizen_id(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("12345", "đang có 5"), ("9.2090E+10", "số mũ"), ("0920A0000123", "chỉ gồm chữ số"),
+     (9.5, "thập phân"), (True, "12 chữ số")],
+)  # fmt: skip
+def test_a_citizen_id_that_is_not_12_or_9_digits_is_refused(value, reason):
+    with pytest.raises(ParseError, match=reason):
+        citizen_id(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0912345678", "0912345678"), (912345678, "0912345678"), ("+84 912 345 678", "0912345678"),
+     ("0084912345678", "0912345678"), ("84912345678", "0912345678"),
+     ("(0292) 3812.345", "02923812345")],
+)  # fmt: skip
+def test_phone_numbers_are_kept_as_text_with_their_leading_zero(value, expected):
+    assert phone(value) == expected
+
+
+@pytest.mark.parametrize("value", ["12345", "09123456789012", "gọi sau"])
+def test_a_phone_number_that_cannot_be_is_refused(value):
+    with pytest.raises(ParseError):
+        phone(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("x", True),
+        ("X", True),
+        ("Có", True),
+        ("co", True),
+        (1, True),
+        ("✓", True),
+        ("Không", False),
+        ("0", False),
+        ("-", False),
+    ],
+)
+def test_a_tick_reads_as_yes_and_no_reads_as_no(value, expected):
+    assert yes_no(value) is expected
+
+
+def test_a_tick_column_refuses_anything_else():
+    with pytest.raises(ParseError, match="“x” hoặc “Có”"):
+        yes_no("có lẽ")
+
+
+def test_a_column_matching_with_accents_tells_the_year_from_male():
+    year = Column("birth_year", "Năm", accents=True)
+    male = Column("male", "Nam", accents=True)
+
+    assert year.matches("NĂM") and year.matches("năm ") and not year.matches("Nam")
+    assert male.matches("NAM") and male.matches("Nam") and not male.matches("Năm")

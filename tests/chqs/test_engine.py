@@ -105,3 +105,69 @@ def test_exporting_costs_the_same_queries_for_a_small_or_a_large_tree(world):
         Unit.objects.create(code=f"N{i}", name=f"Cơ quan {i}", kind=world.agency1.kind)
 
     assert queries(lambda: list(kind.export_rows(scope))) == before
+
+
+def test_applying_the_valid_rows_only_leaves_out_rows_that_needed_a_rejected_row(world, tmp_path):
+    kind = registry.get_kind("units")
+    path = write_workbook(
+        tmp_path / "ds.xlsx",
+        [
+            unit_row("X3", "Ban CHQS phường Mới", kind="Bệnh viện", parent="R1",
+                     valid_from="15/07/2023"),  # unknown kind: rejected
+            unit_row("A3", "Trường ĐH", parent="X3", valid_from="15/07/2023"),  # needs X3
+            unit_row("A4", "Bệnh viện", parent="X1", valid_from="15/07/2023"),
+        ],
+    )  # fmt: skip
+
+    result = engine.apply(kind, path, scope=registry.scope_for(None), valid_only=True)
+
+    assert result.applied and result.valid_only
+    assert result.counts == {"new": 1, "updated": 0, "moved": 0, "unchanged": 0, "rejected": 2}
+    assert "Không tìm thấy đơn vị cấp trên" in str(result.rows[1].errors[0])
+    assert list(
+        Unit.objects.filter(code__in=["X3", "A3", "A4"]).values_list("code", flat=True)
+    ) == ["A4"]
+
+
+class BatchImporter(RootImporter):
+    batch_size = 2
+    batches: list[list[str]] = []
+
+    def write_batch(self, rows):
+        type(self).batches.append([row.values["code"] for row in rows])
+        for row in rows:
+            self.write(row)
+
+
+def test_an_importer_may_write_its_rows_in_batches(roots, tmp_path):
+    kind = registry.Kind(**{**vars(roots), "importer": BatchImporter})
+    BatchImporter.batches = []
+    path = write_workbook(tmp_path / "ds.xlsx", [[f"G{i}", f"Gốc {i}"] for i in range(5)],
+                          header=["Mã đơn vị", "Tên đơn vị"])  # fmt: skip
+
+    result = engine.apply(kind, path, scope=registry.scope_for(None))
+
+    assert result.applied
+    assert BatchImporter.batches == [["G0", "G1"], ["G2", "G3"], ["G4"]]
+    assert Unit.objects.filter(code__startswith="G").count() == 5
+
+
+def test_bulk_insert_writes_rows_and_insert_history_their_records(world):
+    province = UnitKind.objects.get(code="province")
+    rows = [{"code": f"B{i}", "name": f"Gốc {i}", "kind_id": province.pk, "search_text": ""}
+            for i in range(3)]  # fmt: skip
+
+    assert engine.bulk_insert(Unit, rows) == 3
+    ids = list(Unit.objects.filter(code__in=["B0", "B1", "B2"]).values_list("pk", flat=True))
+    assert engine.insert_history(Unit, ids, user=world.admin, reason="Thử") == 3
+
+    unit = Unit.objects.get(code="B1")
+    assert (unit.name, unit.short_name, unit.level) == ("Gốc 1", "", "")  # defaults filled in
+    record = unit.history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        world.admin,
+        "Thử",
+    )
+    ids = engine.allocate_ids(Unit, 2)
+    assert ids is None or (len(ids) == 2 and min(ids) > unit.pk)

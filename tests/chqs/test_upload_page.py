@@ -82,7 +82,8 @@ def test_a_rejected_file_shows_why_and_applying_it_writes_nothing(world, client_
     response = client.post(UPLOAD, {"file": upload_file(tmp_path, rows)}, follow=True)
     page = response.content.decode()
     assert "Bị từ chối: 1" in page and "Đơn vị cấp trên nằm ngoài phạm vi quản lý." in page
-    assert 'action="/nhap-du-lieu/phien/' not in page  # no apply button
+    assert ">Áp dụng</button>" not in page  # no all-or-nothing apply button
+    assert "Chỉ áp dụng các dòng hợp lệ" in page  # one valid row could still be applied
     job = ImportJob.objects.get()
     before = snapshot()
 
@@ -144,5 +145,5 @@ def test_every_import_page_needs_a_login(client, url):
 
 
 def test_an_unknown_kind_is_not_found(world, client_for):
-    response = client_for(world.staff).get(reverse("imports:upload", kwargs={"kind": "people"}))
+    response = client_for(world.staff).get(reverse("imports:upload", kwargs={"kind": "khong-co"}))
     assert response.status_code == 404
