@@ -6,10 +6,15 @@ class PersonnelConfig(AppConfig):
     verbose_name = "Nhân sự, tự vệ"
 
     def ready(self):
-        from units.extensions import register_board_holders, register_demo_step
+        from units.extensions import (
+            register_board_holders,
+            register_board_links,
+            register_demo_step,
+        )
 
         from .demo import build_people
-        from .selectors import board_holders
+        from .selectors import board_holders, board_links
 
         register_board_holders(board_holders)
+        register_board_links(board_links)
         register_demo_step(build_people)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from units.forms import BootstrapMixin, date_field
-from units.models import ForceKind, Formation, Unit, today
+from units.models import BoardPositionKind, ForceKind, Formation, Unit, today
 
 from .filters import FINAL_STATUSES, FormationChoiceField
 from .models import (
@@ -318,3 +318,48 @@ class BulkForm(BootstrapMixin, forms.Form):
             elif status and reason.status != status:
                 self.add_error("reason", f"Lý do “{reason}” không thuộc tình trạng đã chọn.")
         return data
+
+
+class PersonOfAgencyField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Lựa chọn không hợp lệ: người này không có trong danh sách nhân sự "
+        "của cơ quan."
+    }
+
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.birth_date:%Y})"
+
+
+class AppointmentProposeForm(BootstrapMixin, forms.Form):
+    """A proposal for a Ban CHQS seat; `people` are the agency's staff list (from scope)."""
+
+    position = forms.ModelChoiceField(
+        label="Chức vụ",
+        queryset=BoardPositionKind.objects.all(),
+        empty_label="— Chọn chức vụ —",
+        error_messages={"invalid_choice": "Lựa chọn không hợp lệ: chức vụ không tồn tại."},
+    )
+    person = PersonOfAgencyField(
+        label="Người đảm nhiệm", queryset=Person.objects.none(), empty_label="— Chọn người —"
+    )
+    starts_on = date_field("Từ ngày", initial=today)
+    decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    decision_date = date_field("Ngày quyết định", required=False)
+    confirm = forms.BooleanField(
+        label="Xác nhận ngay (đã có quyết định)", required=False, initial=False
+    )
+
+    def __init__(self, *args, people, may_confirm: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        if not may_confirm:
+            del self.fields["confirm"]
+
+
+class AppointmentEndForm(BootstrapMixin, forms.Form):
+    on = date_field("Ngày thôi giữ chức vụ", initial=today)
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=255,
+        help_text="Ví dụ: nghỉ hưu, chuyển công tác, theo Quyết định số ...",
+    )

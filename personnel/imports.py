@@ -67,6 +67,7 @@ from chqs.imports.engine import (
 from chqs.text import fold, title_case_name
 from units.models import Board, BoardPositionKind, ForceKind, Formation, Unit, today
 
+from . import appointments as board_rules
 from . import rules
 from .filters import roster_queryset
 from .history import mask
@@ -1185,14 +1186,8 @@ BOARD_POSITION_ALIASES = {
     "pho-chi-huy-truong": ("Phó CHT", "PCHT", "Chỉ huy phó", "Phó Chỉ huy trưởng Ban CHQS"),
     "chinh-tri-vien-pho": ("CTV phó", "CTVP", "Phó Chính trị viên"),
 }
-# Luật DQTV 2019 Điều 21: the commander is the agency head or a deputy, the political
-# officer the Party secretary or deputy. Practice, not checkable law: a warning when the
-# job title does not read like it (folded words).
-HEAD_WORDS = ("giam doc", "truong", "pho", "chu tich", "thu truong", "chanh", "chu nhiem",
-              "tong bien tap", "hieu truong", "vien truong")  # fmt: skip
-SECRETARY_WORDS = ("bi thu",)
-HEAD_POSITIONS = {"chi-huy-truong"}
-SECRETARY_POSITIONS = {"chinh-tri-vien", "chinh-tri-vien-pho"}
+# The rules on who may hold a seat (staff list, seat maximum, Điều 21 practice) live in
+# personnel.appointments, shared with the board pages.
 
 
 def _board_positions():
@@ -1310,12 +1305,8 @@ class BoardsImporter(Importer):
             row.error("cccd", "Không có người có số CCCD này trong danh sách nhân sự.")
             return
         row.label = f"{unit.code} — {kind.name} — {person.full_name}"
-        if person.agency_id != unit.pk:
-            row.error(
-                "cccd",
-                f"{person.full_name} thuộc {person.agency.name}, không thuộc {unit.name}: "
-                "người giữ chức vụ phải trong danh sách nhân sự của cơ quan.",
-            )
+        if error := board_rules.staff_list_error(person, unit):
+            row.error("cccd", error)
             return
         starts, ends = values["starts_on"], values.get("ends_on")
         if ends is not None and ends <= starts:
@@ -1328,8 +1319,8 @@ class BoardsImporter(Importer):
         if values.get("full_name") and fold(values["full_name"]) != fold(person.full_name):
             row.warn(f"Họ tên trong tệp khác hồ sơ (“{person.full_name}”).")
         decided = values.get("decision_date")
-        if decided is not None and decided > starts:
-            row.warn("Ngày quyết định sau ngày bắt đầu giữ chức vụ.")
+        if late := board_rules.decision_date_warning(decided, starts):
+            row.warn(late)
         holdings = self.held.setdefault((unit.pk, kind.pk), [])
         same = next(
             (h for h in holdings if h["person"].pk == person.pk and h["starts_on"] == starts),
@@ -1344,16 +1335,11 @@ class BoardsImporter(Importer):
                     f"{other['starts_on']:%d/%m/%Y}: ghi “Đến ngày” cho lần trước.",
                 )
                 return
-        busy = [h for h in others if h["confirmed"] and _overlap(h, starts, ends)]
-        if _most_at_once(busy, starts, ends) + 1 > kind.max_count:
-            names = ", ".join(
-                f"{h['person'].full_name} (từ {h['starts_on']:%d/%m/%Y})" for h in busy
-            )
-            row.error(
-                "position",
-                f"Vượt số {kind.name} tối đa cùng lúc ({kind.max_count}, NĐ 72/2020 Điều 4): "
-                f"đang có {names}.",
-            )
+        confirmed = [
+            (h["person"].full_name, h["starts_on"], h["ends_on"]) for h in others if h["confirmed"]
+        ]
+        if error := board_rules.seat_limit_error(kind, confirmed, starts, ends):
+            row.error("position", error)
             return
         self._warn_practice(row, unit, kind, person, starts, ends)
         fields = {
@@ -1386,27 +1372,17 @@ class BoardsImporter(Importer):
             holdings.remove(same)
 
     def _warn_practice(self, row, unit, kind, person, starts, ends) -> None:
-        title = fold(person.job_title)
-        if kind.code in HEAD_POSITIONS and not any(word in title for word in HEAD_WORDS):
-            row.warn(
-                f"Chỉ huy trưởng thường là người đứng đầu hoặc cấp phó của cơ quan; chức vụ "
-                f"của {person.full_name}: “{person.job_title or 'chưa ghi'}”."
-            )
-        if kind.code in SECRETARY_POSITIONS:
-            if not any(word in title for word in SECRETARY_WORDS):
-                row.warn(
-                    f"{kind.name} thường là bí thư hoặc phó bí thư cấp ủy; chức vụ của "
-                    f"{person.full_name}: “{person.job_title or 'chưa ghi'}”."
-                )
-            if not person.is_party_member:
-                row.warn(f"{kind.name} {person.full_name} chưa có ngày vào Đảng trong hồ sơ.")
+        for warning in board_rules.practice_warnings(kind, person):
+            row.warn(warning)
+        # Two seats of one board at once: refused on the pages (a new decision), only a
+        # warning here — a load of past, already signed decisions records what was.
         for (unit_id, seat_id), holdings in self.held.items():
             if unit_id != unit.pk or seat_id == kind.pk:
                 continue
             for h in holdings:
                 if h["person"].pk == person.pk and _overlap(h, starts, ends):
                     seat = next(k.name for k in self.kinds.values() if k.pk == seat_id)
-                    row.warn(f"{person.full_name} cùng lúc giữ chức vụ {seat}.")
+                    row.warn(board_rules.other_seat_message(person, seat))
 
     def write(self, row: RowResult) -> None:
         context = row.context
@@ -1440,20 +1416,7 @@ def _audit(instance, user) -> None:
 
 
 def _overlap(holding: dict, starts: dt.date, ends: dt.date | None) -> bool:
-    """Whether [starts, ends) meets the holding's [starts_on, ends_on) (None: open)."""
-    return (ends is None or holding["starts_on"] < ends) and (
-        holding["ends_on"] is None or starts < holding["ends_on"]
-    )
-
-
-def _most_at_once(holdings: list[dict], starts: dt.date, ends: dt.date | None) -> int:
-    """The most of `holdings` held on one day of [starts, ends)."""
-    days = {starts, *(h["starts_on"] for h in holdings if h["starts_on"] > starts)}
-    days = {d for d in days if ends is None or d < ends}
-    return max(
-        (sum(1 for h in holdings if _overlap(h, day, day + dt.timedelta(days=1))) for day in days),
-        default=0,
-    )
+    return board_rules.overlaps(starts, ends, holding["starts_on"], holding["ends_on"])
 
 
 def board_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:

@@ -6,6 +6,7 @@ Legal anchors: Luật DQTV 2019 Điều 8 (ages), Điều 9 (term of 4 years), �
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -318,6 +319,18 @@ class BoardAppointment(models.Model):
         "trạng thái", max_length=10, choices=AppointmentState.choices,
         default=AppointmentState.PROPOSED,
     )  # fmt: skip
+    # Who proposed and who decided (the history also records every change and its user);
+    # kept on the row so the board page can say it without reading the history.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="người đề xuất",
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="người xác nhận/không chấp thuận",
+    )  # fmt: skip
+    rejected_reason = models.CharField("lý do không chấp thuận", max_length=255, blank=True)
+    end_reason = models.CharField("lý do thôi giữ chức vụ", max_length=255, blank=True)
     history = HistoricalRecords()
 
     objects = BoardAppointmentQuerySet.as_manager()

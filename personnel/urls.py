@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, person, roster
+from .views import actions, appointments, person, roster
 
 app_name = "personnel"
 urlpatterns = [
@@ -14,4 +14,18 @@ urlpatterns = [
     path("<int:pk>/tinh-trang/", actions.change_status, name="service_status"),
     path("<int:pk>/dieu-chuyen/", actions.transfer, name="service_transfer"),
     path("<int:pk>/gia-han/", actions.extend, name="service_extend"),
+    # Ban CHQS of an agency (by its unit code): seats, proposals, history.
+    path("ban-chqs/<str:code>/", appointments.board, name="board"),
+    path("ban-chqs/<str:code>/de-xuat/", appointments.propose, name="appointment_propose"),
+    path(
+        "ban-chqs/<str:code>/<int:pk>/xac-nhan/",
+        appointments.confirm,
+        name="appointment_confirm",
+    ),
+    path(
+        "ban-chqs/<str:code>/<int:pk>/khong-chap-thuan/",
+        appointments.reject,
+        name="appointment_reject",
+    ),
+    path("ban-chqs/<str:code>/<int:pk>/thoi-giu/", appointments.end, name="appointment_end"),
 ]

@@ -34,10 +34,17 @@ from openpyxl import load_workbook
 from chqs.imports import registry
 from chqs.imports.xlsx import xlsx_bytes
 from chqs.models import ImportJob, ImportStatus
-from personnel.models import Person, ServicePosition, ServiceStatus, StatusReason
+from personnel.models import (
+    AppointmentState,
+    BoardAppointment,
+    Person,
+    ServicePosition,
+    ServiceStatus,
+    StatusReason,
+)
 from personnel.services import service_open
 from tests.personas import PASSWORD, World, make_world
-from units.models import Formation, Role, Unit
+from units.models import BoardPositionKind, Formation, Role, Unit
 from units.scope import CAPABILITIES
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +80,9 @@ class Target:
     spare: Formation  # a second formation of the agency, to transfer people to
     member: Person  # serving in `formation`
     newcomer: Person  # on the staff list, never joined
+    leader: Person  # the agency's director, holding no board seat: to propose
+    holding: BoardAppointment  # the member's confirmed seat (Phó Chỉ huy trưởng): to end
+    proposal: BoardAppointment  # the newcomer proposed as Chính trị viên: to confirm/reject
     job: ImportJob | None = None  # an upload ready to apply: the persona's own, or another's
 
 
@@ -129,6 +139,14 @@ def job(t: Target) -> dict:
 
 def don_vi(t: Target) -> dict:
     return {"don_vi": t.agency.code}
+
+
+def proposal(t: Target) -> dict:
+    return {"code": t.agency.code, "pk": t.proposal.pk}
+
+
+def holding(t: Target) -> dict:
+    return {"code": t.agency.code, "pk": t.holding.pk}
 
 
 # -- valid POST payloads ---------------------------------------------------------------
@@ -272,6 +290,24 @@ def bulk_form(s: Stage, t: Target) -> dict:
     }
 
 
+def propose_form(s: Stage, t: Target) -> dict:
+    return {
+        "position": BoardPositionKind.objects.get(code="chi-huy-truong").pk,
+        "person": t.leader.pk,
+        "starts_on": "01/06/2025",
+        "decision_number": "30/QĐ-BCH",
+        "decision_date": "20/05/2025",
+    }
+
+
+def reject_form(s: Stage, t: Target) -> dict:
+    return {"reason": "Chưa có nghị quyết của cấp ủy"}
+
+
+def end_form(s: Stage, t: Target) -> dict:
+    return {"on": "01/06/2025", "reason": "Nghỉ hưu"}
+
+
 # -- the classification: one entry per URL name ----------------------------------------
 
 CHANGE, PEOPLE = "change_structure", "change_people"
@@ -335,6 +371,17 @@ ROUTES: dict[str, Route] = {
         get=PEOPLE, post=PEOPLE, kwargs=member, payload=transfer_form
     ),
     "personnel:service_extend": Route(get=PEOPLE, post=PEOPLE, kwargs=member, payload=extend_form),
+    # Ban CHQS appointments: the board is named by its unit; an appointment by its unit and
+    # pk. A clerk proposes (change_people); confirming, rejecting, ending need staff.
+    "personnel:board": Route(get="view", kwargs=agency),
+    "personnel:appointment_propose": Route(
+        get=PEOPLE, post=PEOPLE, kwargs=agency, payload=propose_form
+    ),
+    "personnel:appointment_confirm": Route(get=None, post=CHANGE, kwargs=proposal, payload=nothing),
+    "personnel:appointment_reject": Route(
+        get=None, post=CHANGE, kwargs=proposal, payload=reject_form
+    ),
+    "personnel:appointment_end": Route(get=CHANGE, post=CHANGE, kwargs=holding, payload=end_form),
 }
 
 # Views known to answer the wrong code: the case is an expected failure (strict, so the
@@ -446,13 +493,33 @@ def side(agency: Unit, formation: Formation, region: Unit) -> Target:
         gender="M",
         cccd=f"0920960{n:05d}",
     )
+    leader = Person.objects.create(
+        agency=agency,
+        full_name="Trần Văn Ban",
+        birth_date=dt.date(1975, 8, 8),
+        gender="M",
+        cccd=f"0920750{n:05d}",
+        job_title="Giám đốc",
+    )
     service_open(
         person=member,
         joined_on=dt.date(2023, 1, 15),
         position=ServicePosition.objects.get(code="chien-si"),
         formation=formation,
     )
-    return Target(agency, formation, region, spare, member, newcomer)
+    seat = {k.code: k for k in BoardPositionKind.objects.all()}
+    board = agency.board
+    holding = BoardAppointment.objects.create(
+        board=board,
+        position=seat["pho-chi-huy-truong"],
+        person=member,
+        starts_on=dt.date(2023, 1, 15),
+        state=AppointmentState.CONFIRMED,
+    )
+    proposal = BoardAppointment.objects.create(
+        board=board, position=seat["chinh-tri-vien"], person=newcomer, starts_on=dt.date(2025, 1, 1)
+    )
+    return Target(agency, formation, region, spare, member, newcomer, leader, holding, proposal)
 
 
 @pytest.fixture(scope="module")

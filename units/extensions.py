@@ -2,6 +2,7 @@
 them (the arrows point one way: personnel → units)."""
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 # A provider takes a Board and returns {BoardPositionKind pk: [holder label, ...]}.
 BoardHolders = Callable[[object], dict[int, list[str]]]
@@ -20,6 +21,32 @@ def board_holders(board) -> dict[int, list[str]]:
         for kind_id, names in provider(board).items():
             holders.setdefault(kind_id, []).extend(names)
     return holders
+
+
+class BoardLink(NamedTuple):
+    """A link in the Ban CHQS card of the unit page; `badge` is an optional count."""
+
+    label: str
+    url: str
+    badge: int | None = None
+
+
+# A provider takes a Board and the user, and returns [(label, url)] or
+# [(label, url, badge)] — only what that user may open.
+BoardLinks = Callable[[object, object], list[tuple]]
+_board_link_providers: list[BoardLinks] = []
+
+
+def register_board_links(provider: BoardLinks) -> BoardLinks:
+    if provider not in _board_link_providers:
+        _board_link_providers.append(provider)
+    return provider
+
+
+def board_links(board, user) -> list[BoardLink]:
+    return [
+        BoardLink(*link) for provider in _board_link_providers for link in provider(board, user)
+    ]
 
 
 # Demo data of apps above units: each step runs inside seed_demo's transaction, after

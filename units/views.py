@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .extensions import board_links
 from .filters import UnitFilter
 from .forms import (
     BoardForm,
@@ -89,6 +90,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ancestors": [a for a in unit.ancestors() if scope.contains(a)],
         "board": board,
         "seats": board.seats() if board else [],
+        "board_links": board_links(board, request.user) if board else [],
         "formations": formations,
         "children": children,
         "links": links,

@@ -8,12 +8,15 @@ from chqs.imports.xlsx import write_xlsx
 class Command(BaseCommand):
     help = (
         "Xuất dữ liệu hiện có ra tệp .xlsx đúng theo mẫu nhập (nhập lại tệp này: mọi dòng "
-        "“không đổi”), ví dụ: export_data units --unit R1 --user binh -o don-vi.xlsx."
+        "“không đổi”), ví dụ: export_data units --unit R1 --user binh -o don-vi.xlsx; "
+        "export_data people --unit SYT-CT -o danh-sach.xlsx (danh sách của một cơ quan)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="loại dữ liệu (xem: export_template --list)")
-        parser.add_argument("--unit", help="chỉ xuất đơn vị này và các đơn vị trực thuộc")
+        parser.add_argument(
+            "--unit", help="chỉ xuất đơn vị này và các đơn vị trực thuộc (people: mã cơ quan)"
+        )
         parser.add_argument("--user", help="chỉ xuất trong phạm vi của người dùng này")
         parser.add_argument("-o", "--output", help="tệp ghi ra (mặc định: <loại>.xlsx)")
 
