@@ -32,13 +32,15 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import database_version
+from _common import machine as common_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -217,17 +219,6 @@ def clear_people() -> None:
                 cursor.execute(f"TRUNCATE {table} CASCADE")
             else:
                 cursor.execute(f"DELETE FROM {table}")
-
-
-def database_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("select sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
 
 
 # --- steps ---------------------------------------------------------------------------------
@@ -412,20 +403,9 @@ def stock(rows: list[dict], agency_id: int, bulk: bool) -> float:
 
 
 def machine() -> dict:
-    import django
     import import_export
 
-    with open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "")
-    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu or platform.processor(),
-        "memory": free[1].split()[1] if len(free) > 1 else "",
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "django_import_export": import_export.__version__,
-    }
+    return {**common_machine(), "django_import_export": import_export.__version__}
 
 
 def main() -> None:

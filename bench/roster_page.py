@@ -35,15 +35,15 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import database_version, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -344,32 +344,6 @@ def measure(runs: int, warmups: int) -> list[dict]:
 
 
 # --- the run -----------------------------------------------------------------------------------
-
-
-def database_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("select sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
-
-
-def machine() -> dict:
-    import django
-
-    with open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "")
-    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu or platform.processor(),
-        "memory": free[1].split()[1] if len(free) > 1 else "",
-        "python": platform.python_version(),
-        "django": django.get_version(),
-    }
 
 
 def analyze() -> None:
