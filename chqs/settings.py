@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "chqs",
     "units",
     "personnel",
+    "training",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -194,4 +196,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # WeasyPrint warns once per font that it subsets with fontTools (no HarfBuzz-Subset
+    # on Debian 12): noise, not a problem.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

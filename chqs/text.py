@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = re.compile(r"\s+")
 
@@ -36,3 +37,34 @@ def title_case_name(value: str) -> str:
     ):
         return " ".join(word[:1].upper() + word[1:].lower() for word in text.split(" "))
     return text
+
+
+def format_int(value: int) -> str:
+    """1122 → "1.122" (Vietnamese grouping), whatever the active locale."""
+    sign = "-" if value < 0 else ""
+    return sign + f"{abs(int(value)):,}".replace(",", ".")
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage rounded half-up to two decimals; None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_rate(numerator: int, denominator: int, empty: str = "—") -> str:
+    """81/89 → "91,01%", 519/842 → "61,64%", 1/2 → "50%": two decimals at most, half-up,
+    trailing zeros dropped, decimal comma."""
+    value = rate(numerator, denominator)
+    if value is None:
+        return empty
+    return format_percent(value)
+
+
+def format_percent(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _, frac = text.partition(".")
+    return format_int(int(whole)) + ("," + frac if frac else "") + "%"
