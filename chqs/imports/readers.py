@@ -58,7 +58,7 @@ from .layout import SKIP_LABELS, Merge
 
 __all__ = [
     "ImportFileError", "HeaderError", "HeaderColumn", "SheetRow", "SkippedRow", "Table",
-    "read_table", "reading", "sheet_names", "sheet_values",
+    "read_options", "read_table", "reading", "sheet_names", "sheet_values",
 ]  # fmt: skip
 
 SAMPLE_ROWS = 2000  # rows read ahead to judge the encoding before matching the header
@@ -213,6 +213,11 @@ def reading(*, mapping: dict[int, str] | None = None, progress: Progress | None 
         yield options
     finally:
         _options.reset(token)
+
+
+def read_options() -> ReadOptions:
+    """The options `reading(...)` set for this context (the defaults outside a block)."""
+    return _options.get() or ReadOptions()
 
 
 # --- public entry points -----------------------------------------------------------------
