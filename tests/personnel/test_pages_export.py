@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 HEADERS = [
     "STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Tôn giáo",
     "Quê quán", "Nơi thường trú", "Trình độ văn hóa", "Chuyên môn", "Ngày vào Đảng",
-    "Ngày vào Đoàn", "Chức vụ", "Chức vụ tự vệ", "Đơn vị", "Thành phần", "Ngày vào tự vệ",
-    "Quân nhân dự bị", "Sức khỏe", "Số điện thoại", "Ghi chú",
+    "Ngày chính thức", "Ngày vào Đoàn", "Chức vụ", "Chức vụ tự vệ", "Đơn vị", "Thành phần",
+    "Ngày vào tự vệ", "Tình trạng", "Quân nhân dự bị", "Sức khỏe", "Số điện thoại", "Ghi chú",
 ]  # fmt: skip
 
 
