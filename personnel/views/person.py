@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.models import Role, Unit, today
 
@@ -27,6 +27,7 @@ STATUS_ACTIONS = [
 
 
 @login_required
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     person = get_person(scope, pk)

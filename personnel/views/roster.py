@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units.models import today
 
@@ -104,6 +104,7 @@ def _decorate(person, *, private: bool, day) -> None:
 
 
 @login_required
+@require_safe
 def roster(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     roster_filter, filtered, people_qs, sort = _filtered(request)
@@ -143,6 +144,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def roster_export(request: HttpRequest) -> HttpResponse:
     """The current filtered roster as an .xlsx in the upload layout; every export is
     written to the audit log (who, when, which filter, how many people)."""
