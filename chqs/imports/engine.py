@@ -437,14 +437,21 @@ def _read_parsed(
             mapping=sorted((options.mapping or {}).items()), state=importer.cache_state(),
             day=timezone.localdate(),  # parsers judge dates against today
         )  # fmt: skip
-        parsed = rowcache.load(path, cache_key)
-        if parsed is not None:
-            options.table = parsed.table
-            importer.present = parsed.present
-            total = len(parsed.table.rows)
+
+        def reread() -> list[dict[str, Any]]:
+            # Only when a row is rejected after all: its error shows the cell as typed.
+            table = read_table(path, columns, sheet=sheet, filename=filename,
+                               progress=lambda *args: None)  # fmt: skip
+            return [row.values for row in table.rows]
+
+        cached = rowcache.load(path, cache_key, reread)
+        if cached is not None:
+            options.table = cached.table
+            importer.present = cached.present
+            total = len(cached.table.rows)
             if progress:
                 progress("reading", total, total)
-            return parsed.table, _restore(parsed, columns)
+            return cached.table, _restore(cached, columns)
     read = {"progress": progress} if progress else {}
     table = read_table(path, columns, sheet=sheet, filename=filename, **read)
     positions = getattr(table, "positions", None)
@@ -453,31 +460,39 @@ def _read_parsed(
     else:  # a reader that does not say: the columns seen in some row
         importer.present = {key for row in table.rows for key in row.values}
     kept: list[int] = []
-    rows = _parse(columns, table.rows, importer.present, kept=kept)
+    parsed: dict[str, list] = {}
+    rows = _parse(columns, table.rows, importer.present, kept=kept, parsed=parsed)
     if cache_key is not None:
         errors = {
-            index: [(e.column, e.value, e.message) for e in row.errors]
-            for index, row in enumerate(rows)
+            position: [(e.column, e.value, e.message) for e in row.errors]
+            for position, row in enumerate(rows)
             if row.errors
         }
-        values = [row.values for row in rows]
-        parsed = rowcache.Parsed(table, importer.present, kept, values, errors)
-        rowcache.save(path, cache_key, parsed)
+        cached = rowcache.Parsed(
+            table=table, present=importer.present, kept=kept, keys=parsed["keys"],
+            columns=parsed["columns"], errors=errors,
+        )  # fmt: skip
+        rowcache.save(path, cache_key, cached)
     return table, rows
 
 
-def _restore(parsed: "rowcache.Parsed", columns: Sequence[Column]) -> list[RowResult]:
+def _restore(cached: "rowcache.Parsed", columns: Sequence[Column]) -> list[RowResult]:
     headers = {column.key: column.header for column in columns}
-    sheet_rows = parsed.table.rows
+    sheet_rows, keys, kept = cached.table.rows, cached.keys, cached.kept
+    if keys:
+        picked = [[column[index] for index in kept] for column in cached.columns]
+        values = [dict(zip(keys, row, strict=True)) for row in zip(*picked, strict=True)]
+    else:
+        values = [{} for _ in kept]
     rows = []
-    for position, (index, values) in enumerate(zip(parsed.kept, parsed.values, strict=True)):
+    for position, index in enumerate(kept):
         sheet_row = sheet_rows[index]
-        errors = [RowError(*error) for error in parsed.errors.get(position, ())]
+        errors = [RowError(*error) for error in cached.errors.get(position, ())]
         rows.append(
             RowResult(
                 number=sheet_row.number,
                 raw=sheet_row.values,
-                values=values,
+                values=values[position],
                 errors=errors,
                 headers=headers,
                 parse_errors=len(errors),
@@ -488,10 +503,13 @@ def _restore(parsed: "rowcache.Parsed", columns: Sequence[Column]) -> list[RowRe
 
 def _parse(
     columns: Sequence[Column], sheet_rows: Sequence[Any], present: set[str] | None = None,
-    *, kept: list[int] | None = None,
+    *, kept: list[int] | None = None, parsed: dict[str, list] | None = None,
 ) -> list[RowResult]:  # fmt: skip
-    """One `RowResult` per sheet row that holds a record, each cell parsed by its column
-    (`kept`, when given, receives the index in `sheet_rows` of each record).
+    """One `RowResult` per sheet row that holds a record, each cell parsed by its column.
+
+    For the rows kept between preview and apply (rowcache): `kept`, when given, receives
+    the index in `sheet_rows` of each record, and `parsed` the values column by column
+    (`keys`, `columns`: one list per key, aligned with `sheet_rows`).
 
     Column by column: a column that repeats its values (gender, kind of force, "12/12",
     a squad) has each distinct value parsed once. `present` (the columns the file has,
@@ -502,6 +520,8 @@ def _parse(
     if present is not None:
         parsed_columns = [c for c in parsed_columns if c.key in present]
     if not parsed_columns:  # nothing to parse: no record either
+        if parsed is not None:
+            parsed.update(keys=[], columns=[])
         return []
     keys = [c.key for c in parsed_columns]
     raws = [sheet_row.values for sheet_row in sheet_rows]
@@ -518,6 +538,10 @@ def _parse(
     for index, position, message in problems:
         by_row.setdefault(index, []).append((position, message))
     informative = [c.key for c in columns if c.informative]
+    if parsed is not None:
+        extra = _columns(raws, informative) if informative else []
+        parsed["keys"] = keys + informative
+        parsed["columns"] = cells + [[None if is_blank(v) else v for v in c] for c in extra]
     rows = []
     width = len(keys)
     for index, (sheet_row, row_values) in enumerate(

@@ -68,7 +68,10 @@ def test_a_conflict_that_arose_after_the_preview_is_caught_by_the_apply(world, u
     result = run(engine.apply, upload)
 
     assert not result.applied
-    assert "Số CCCD đã thuộc Công ty Điện lực Cần Thơ" in str(result.rejected_rows[0].errors[0])
+    # The message quotes the cell as typed (read again from the file for it).
+    assert str(result.rejected_rows[0].errors[0]).startswith(
+        "cột “Số CCCD” (giá trị “092192000456”): Số CCCD đã thuộc Công ty Điện lực Cần Thơ"
+    )
     assert not Person.objects.filter(agency=world.agency1).exists()
 
 
