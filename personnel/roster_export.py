@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .filters import summarize
-from .history import mask
+from .history import mask, mask_address
 from .models import Gender, Person, ServiceStatus
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +72,7 @@ STATUSES = dict(ServiceStatus.choices)
 def roster_rows(people: QuerySet[Person], *, private: bool = True) -> Iterator[dict[str, Any]]:
     """One dict per person keyed by column key. `people` comes from
     `filters.roster_queryset` (service records prefetched, read by `summarize`).
-    `private=False` masks the CCCD and the phone."""
+    `private=False` masks the CCCD, the phone and the address."""
     for number, person in enumerate(people.iterator(chunk_size=CHUNK), start=1):
         service = summarize(person).current
         status = service.status if service else person.last_status
@@ -88,7 +88,7 @@ def roster_rows(people: QuerySet[Person], *, private: bool = True) -> Iterator[d
             "ethnicity": person.ethnicity.name if person.ethnicity else "",
             "religion": person.religion,
             "hometown": person.hometown,
-            "residence": person.residence,
+            "residence": person.residence if private else mask_address(person.residence),
             "education": person.education,
             "qualification": person.qualification,
             "party_joined_on": person.party_joined_on,

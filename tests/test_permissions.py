@@ -356,6 +356,8 @@ ROUTES: dict[str, Route] = {
     "personnel:roster": Route(get="view", query=don_vi),
     "personnel:roster_export": Route(get="view", query=don_vi, download=True),
     "personnel:bulk": Route(get=None, post=PEOPLE, payload=bulk_form),
+    # The record of personal-data exports: admins only.
+    "personnel:export_log": Route(get="manage_users"),
     "personnel:person_create": Route(
         get=PEOPLE, post=PEOPLE, query=don_vi, payload=person_create_form
     ),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
+from chqs.audit import Counted, export_record
 from chqs.models import ImportJob, ImportStatus
 
 from . import engine, marked, registry
@@ -208,8 +209,12 @@ def export(request, kind):
     unit = request.GET.get("unit") or None
     if unit:
         request.scope.get_unit(unit)  # 404 for a unit out of scope, before any writing
-    rows = kind.export_rows(request.scope, unit=unit)
+    rows = Counted(kind.export_rows(request.scope, unit=unit))
     content = xlsx_bytes(kind, rows)
+    export_record(
+        user=request.user, what=kind.title, filters={"unit": unit}, rows=rows.count,
+        masked=not request.scope.can("change_people"),
+    )  # fmt: skip
     return _xlsx_response(content, f"{kind.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -11,7 +11,7 @@ from units.models import Role, Unit, today
 from .. import rules
 from ..filters import summarize
 from ..forms import PersonForm
-from ..history import mask, person_history
+from ..history import mask, mask_address, person_history
 from ..models import ServiceStatus
 from ..scope import get_person
 from .common import sees_private
@@ -60,6 +60,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "cccd": person.cccd if private else mask(person.cccd),
         "phone": person.phone if private else mask(person.phone),
+        "residence": person.residence if private else mask_address(person.residence),
         "age": person.age_on(day),
         "current": current,
         "first_joined": person.first_joined_on,

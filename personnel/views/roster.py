@@ -1,7 +1,5 @@
 """The roster of the user's subtree, its Excel export and its bulk actions."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,11 +8,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from chqs.audit import export_record
 from units.models import today
 
 from .. import services
@@ -29,7 +27,7 @@ from .common import sees_private
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(ServiceStatus.choices)
-audit = logging.getLogger("chqs.audit")
+EXPORT_WHAT = "Danh sách trích ngang (trang Nhân sự)"
 
 
 class RosterPaginator(Paginator):
@@ -135,6 +133,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "soon_query": soon.urlencode(),
         "can_change": can_change,
+        "can_see_exports": scope.can("manage_users"),
         "bulk_form": bulk_form,
         "unit_code": request.GET.get("don_vi", ""),
         "one_agency": roster_filter.agency,  # the agency column would repeat it
@@ -147,18 +146,14 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_safe
 def roster_export(request: HttpRequest) -> HttpResponse:
     """The current filtered roster as an .xlsx in the upload layout; every export is
-    written to the audit log (who, when, which filter, how many people)."""
+    recorded (chqs.audit: who, when, which filter, how many people)."""
     scope = request.scope
     _, _, people_qs, _ = _filtered(request)
-    content, count = write_roster(roster_rows(people_qs, private=sees_private(scope)))
-    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
-    audit.info(
-        "roster_export user=%s role=%s at=%s filter=%s rows=%d",
-        request.user.username,
-        scope.role,
-        timezone.now().isoformat(timespec="seconds"),
-        filters,
-        count,
+    private = sees_private(scope)
+    content, count = write_roster(roster_rows(people_qs, private=private))
+    filters = {k: v for k, v in request.GET.items() if k != "page"}
+    export_record(
+        user=request.user, what=EXPORT_WHAT, filters=filters, rows=count, masked=not private
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"danh-sach-trich-ngang-{today():%Y%m%d}.xlsx"

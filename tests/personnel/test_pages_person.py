@@ -68,13 +68,16 @@ def test_the_person_page_shows_service_history_extension_seat_and_audit(world, c
 
 
 def test_a_commander_reads_the_person_page_with_masked_personal_data(world, client_for):
-    person = make_person(world.agency1, cccd="092090000123", phone="0912345678")
+    person = make_person(world.agency1, cccd="092090000123", phone="0912345678",
+                         residence="Số 5 hẻm 3, phường Cái Khế, thành phố Cần Thơ")  # fmt: skip
     page = client_for(world.commander).get(reverse("personnel:person", args=[person.pk]))
     text = page.content.decode()
 
     assert page.status_code == 200
     assert "0920******23" in text and "0912****78" in text
+    assert "•••, phường Cái Khế, thành phố Cần Thơ" in text
     assert "092090000123" not in text and "0912345678" not in text  # nor in the history
+    assert "hẻm 3" not in text
     assert "Sửa thông tin" not in text
 
 
