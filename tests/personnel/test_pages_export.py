@@ -150,3 +150,11 @@ def test_an_admin_reads_the_record_of_exports_and_no_one_else(world, client_for,
     assert "chi" in page and "Văn thư" in page and "q=hùng" in page
     for persona in (world.staff, world.clerk, world.commander):
         assert client_for(persona).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["=cmd|' /C calc'!A0", "+Nguyễn Văn A", "-Lê Văn B", "@Trần C"])
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(world, client_for, typed):
+    make_person(world.agency1, typed)
+    cell = rows_by_name(export(client_for(world.staff)))[typed]["Họ và tên"]
+
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)
