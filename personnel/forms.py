@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from units.forms import BootstrapMixin, date_field
@@ -83,6 +84,9 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         label="Sức khỏe (loại)", choices=HEALTH_CHOICES, coerce=int, required=False,
         empty_value=None,
     )  # fmt: skip
+    # The record's version when the form was opened (its latest history id): a save over
+    # a newer version is refused, never silently overwrites (optimistic concurrency).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Person
@@ -121,6 +125,8 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         self.fields["ethnicity"].empty_label = "—"
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("ethnicity", Ethnicity.objects.filter(code=1).first())
+        self.current_version = person_version(self.instance) if self.instance.pk else None
+        self.fields["version"].initial = self.current_version
 
     def clean_cccd(self) -> str:
         cccd = clean_cccd(self.cleaned_data.get("cccd", ""))
@@ -156,6 +162,9 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and data.get("version") != self.current_version:
+            self._refuse_stale_version(data.get("version"))
+            return data
         born = data.get("birth_date")
         if born and born > today():
             self.add_error("birth_date", "Ngày sinh không thể ở tương lai.")
@@ -167,6 +176,66 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         if data.get("reservist_assigned") and not data.get("is_reservist"):
             self.add_error("reservist_assigned", "Chỉ quân nhân dự bị mới được xếp đơn vị dự bị.")
         return data
+
+    def _refuse_stale_version(self, opened: str | None) -> None:
+        """Someone saved the record since this form was opened: say who, when and what,
+        keep what this user typed, and take the newer version as the base, so that a
+        second "Lưu" (after reading the message) saves knowingly."""
+        newer = Person.history.filter(id=self.instance.pk).select_related("history_user")
+        if opened and opened.isdigit():
+            newer = newer.filter(history_id__gt=int(opened))
+        latest = newer.order_by("-history_id").first()
+        who = "người khác"
+        if latest is not None and latest.history_user is not None:
+            user = latest.history_user
+            who = user.get_full_name() or user.username
+        when = ""
+        if latest is not None:
+            when = f" lúc {timezone.localtime(latest.history_date):%H:%M ngày %d/%m/%Y}"
+        changed = changed_fields(self.instance, newer) if opened else []
+        what = f" (đã đổi: {', '.join(changed)})" if changed else ""
+        self.add_error(
+            None,
+            f"Hồ sơ này vừa được {who} sửa{when}{what}, sau khi đồng chí mở trang này. "
+            "Thay đổi của đồng chí CHƯA được lưu. Hãy xem lại thông tin hiện có trên trang "
+            "của người này; nếu vẫn muốn ghi nội dung dưới đây, bấm “Lưu” lần nữa.",
+        )
+        data = self.data.copy()
+        data[self.add_prefix("version")] = self.current_version
+        self.data = data
+
+
+def person_version(person: Person) -> str:
+    """The version of a person's record: the id of its latest history row ("0" if none)."""
+    latest = (
+        Person.history.filter(id=person.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return str(latest or 0)
+
+
+def changed_fields(person: Person, newer) -> list[str]:
+    """The labels of the fields the history rows `newer` changed, compared with the row
+    before them."""
+    rows = list(newer.order_by("history_id"))
+    if not rows:
+        return []
+    before = (
+        Person.history.filter(id=person.pk, history_id__lt=rows[0].history_id)
+        .order_by("-history_id")
+        .first()
+    )
+    labels: list[str] = []
+    for row in rows:
+        if before is not None:
+            for change in row.diff_against(before).changes:
+                label = str(Person._meta.get_field(change.field).verbose_name)
+                if label not in labels:
+                    labels.append(label)
+        before = row
+    return labels
 
 
 class JoinForm(BootstrapMixin, forms.Form):

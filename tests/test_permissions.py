@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from chqs.imports import registry
 from chqs.imports.xlsx import xlsx_bytes
 from chqs.models import ImportJob, ImportStatus
+from personnel.forms import person_version
 from personnel.models import (
     AppointmentState,
     BoardAppointment,
@@ -255,6 +256,7 @@ def person_edit_form(s: Stage, t: Target) -> dict:
         "gender": m.gender,
         "cccd": m.cccd,
         "phone": "0912345678",
+        "version": person_version(m),
     }
 
 
