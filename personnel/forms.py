@@ -178,31 +178,77 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         return data
 
     def _refuse_stale_version(self, opened: str | None) -> None:
-        """Someone saved the record since this form was opened: say who, when and what,
-        keep what this user typed, and take the newer version as the base, so that a
-        second "Lưu" (after reading the message) saves knowingly."""
+        """Someone saved the record since this form was opened: nothing is saved; the
+        message says who, when and what. The form comes back on the newer version: the
+        fields only the other person changed show their new value, the fields this user
+        changed keep what was typed (said by name when both changed the same field), so a
+        second "Lưu", after reading, saves knowingly and undoes nobody's work."""
         newer = Person.history.filter(id=self.instance.pk).select_related("history_user")
+        base = None
         if opened and opened.isdigit():
             newer = newer.filter(history_id__gt=int(opened))
+            base = Person.history.filter(id=self.instance.pk, history_id=int(opened)).first()
         latest = newer.order_by("-history_id").first()
-        who = "người khác"
-        if latest is not None and latest.history_user is not None:
-            user = latest.history_user
-            who = user.get_full_name() or user.username
-        when = ""
+        who, when = "người khác", ""
         if latest is not None:
+            if latest.history_user is not None:
+                who = latest.history_user.get_full_name() or latest.history_user.username
             when = f" lúc {timezone.localtime(latest.history_date):%H:%M ngày %d/%m/%Y}"
-        changed = changed_fields(self.instance, newer) if opened else []
-        what = f" (đã đổi: {', '.join(changed)})" if changed else ""
-        self.add_error(
-            None,
-            f"Hồ sơ này vừa được {who} sửa{when}{what}, sau khi đồng chí mở trang này. "
-            "Thay đổi của đồng chí CHƯA được lưu. Hãy xem lại thông tin hiện có trên trang "
-            "của người này; nếu vẫn muốn ghi nội dung dưới đây, bấm “Lưu” lần nữa.",
+        taken, both = self._rebase(base) if base is not None else ([], [])
+        message = (
+            f"Hồ sơ này vừa được {who} sửa{when}, sau khi đồng chí mở trang này. Thay đổi "
+            "của đồng chí CHƯA được lưu."
         )
+        if taken:
+            message += f" Đã cập nhật theo bản mới: {', '.join(taken)}."
+        if both:
+            message += (
+                f" Cả hai cùng sửa: {', '.join(both)} — đang giữ nội dung đồng chí nhập, hãy "
+                "kiểm tra."
+            )
+        message += " Xem lại rồi bấm “Lưu” lần nữa để ghi."
+        self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = self.current_version
+
+    def _rebase(self, base) -> tuple[list[str], list[str]]:
+        """Put the newer value in the fields this user left as they were in `base` (the
+        version the form was opened on). Returns the labels of the fields taken from the
+        newer version, and of those both users changed."""
+        current = Person.objects.get(pk=self.instance.pk)
         data = self.data.copy()
-        data[self.add_prefix("version")] = self.current_version
+        taken, both = [], []
+        for name in self._meta.fields:
+            field = self.fields[name]
+            attname = Person._meta.get_field(name).attname
+            was, now = getattr(base, attname), getattr(current, attname)
+            if field.disabled or was == now:
+                continue
+            typed = self.cleaned_data.get(name, _UNREAD)
+            typed = getattr(typed, "pk", typed)
+            label = str(field.label)
+            if typed is not _UNREAD and (typed or None) == (now or None):
+                continue  # both wrote the same
+            if typed is _UNREAD or (typed or None) != (was or None):
+                both.append(label)
+                continue
+            key = self.add_prefix(name)
+            if isinstance(field.widget, forms.CheckboxInput):
+                if now:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            else:
+                shown = field.widget.format_value(field.prepare_value(now))
+                if isinstance(shown, list):  # a select's chosen values
+                    shown = shown[0] if shown else None
+                data[key] = "" if shown is None else str(shown)
+            taken.append(label)
         self.data = data
+        return taken, both
+
+
+_UNREAD = object()
 
 
 def person_version(person: Person) -> str:
@@ -214,28 +260,6 @@ def person_version(person: Person) -> str:
         .first()
     )
     return str(latest or 0)
-
-
-def changed_fields(person: Person, newer) -> list[str]:
-    """The labels of the fields the history rows `newer` changed, compared with the row
-    before them."""
-    rows = list(newer.order_by("history_id"))
-    if not rows:
-        return []
-    before = (
-        Person.history.filter(id=person.pk, history_id__lt=rows[0].history_id)
-        .order_by("-history_id")
-        .first()
-    )
-    labels: list[str] = []
-    for row in rows:
-        if before is not None:
-            for change in row.diff_against(before).changes:
-                label = str(Person._meta.get_field(change.field).verbose_name)
-                if label not in labels:
-                    labels.append(label)
-        before = row
-    return labels
 
 
 class JoinForm(BootstrapMixin, forms.Form):

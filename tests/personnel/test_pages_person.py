@@ -207,40 +207,41 @@ def edit_page_version(client, person) -> str:
 
 
 def test_the_second_of_two_simultaneous_edits_is_told_and_overwrites_nothing(world, client_for):
-    person = make_person(world.agency1, "Nguyễn Văn Hùng", cccd="092090000123")
     binh, an = client_for(world.staff), client_for(world.admin)
+    binh.post(reverse("personnel:person_create"), person_form(world))
+    person = Person.objects.get(cccd="001195012345")
     url = reverse("personnel:person_edit", args=[person.pk])
     opened_by_binh = edit_page_version(binh, person)
     opened_by_an = edit_page_version(an, person)
     assert opened_by_binh == opened_by_an == person_version(person)
 
-    first = an.post(url, person_form(world, full_name="Nguyễn Văn Hùng", gender="M",
-                                     cccd=person.cccd, phone="0909000111",
+    # An changes the phone and the health grade; Bình, at the same time, the job title
+    # and the health grade.
+    first = an.post(url, person_form(world, phone="0909000111", health_grade="3",
                                      version=opened_by_an))  # fmt: skip
     assert first.status_code == 302
-    second = binh.post(url, person_form(world, full_name="Nguyễn Văn Hùng", gender="M",
-                                        cccd=person.cccd, phone="0987654321",
-                                        job_title="Trưởng phòng",
+    second = binh.post(url, person_form(world, job_title="Trưởng khoa", health_grade="1",
                                         version=opened_by_binh))  # fmt: skip
 
     assert second.status_code == 200
     text = second.content.decode()
     assert "Hồ sơ này vừa được Nguyễn Văn An sửa lúc" in text
-    assert "(đã đổi: " in text and "Số điện thoại" in text
     assert "Thay đổi của đồng chí CHƯA được lưu." in text
-    assert 'value="Trưởng phòng"' in text  # what Bình typed is kept on the page
+    assert "Đã cập nhật theo bản mới: Số điện thoại." in text
+    assert "Cả hai cùng sửa: Sức khỏe (loại)" in text
+    assert 'value="0909000111"' in text  # An's phone, on Bình's form now
+    assert 'value="Trưởng khoa"' in text  # what Bình typed is kept
     person.refresh_from_db()
-    assert (person.phone, person.job_title) == ("0909000111", "Điều dưỡng")
+    assert (person.phone, person.job_title, person.health_grade) == ("0909000111", "Điều dưỡng", 3)
 
-    # Having read the message, Bình saves again, knowingly, over the newer version.
+    # Having read the message, Bình saves the form as it came back: An's phone stays.
     newer = re.search(r'name="version" value="(\d+)"', text).group(1)
     assert newer == person_version(person) != opened_by_binh
-    again = binh.post(url, person_form(world, full_name="Nguyễn Văn Hùng", gender="M",
-                                       cccd=person.cccd, phone="0987654321",
-                                       job_title="Trưởng phòng", version=newer))  # fmt: skip
+    again = binh.post(url, person_form(world, job_title="Trưởng khoa", health_grade="1",
+                                       phone="0909000111", version=newer))  # fmt: skip
     assert again.status_code == 302
     person.refresh_from_db()
-    assert (person.phone, person.job_title) == ("0987654321", "Trưởng phòng")
+    assert (person.phone, person.job_title, person.health_grade) == ("0909000111", "Trưởng khoa", 1)
 
 
 def test_a_person_form_opened_before_a_change_is_refused_without_a_version_too(world):
