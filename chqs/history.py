@@ -8,7 +8,7 @@ personnel.history); this module knows no model of theirs.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -54,6 +54,15 @@ def mask(value: str | None) -> str:
     return f"{value[:4]}{'*' * (len(value) - 6)}{value[-2:]}"
 
 
+def mask_address(value: str | None) -> str:
+    """Keep only the last two parts of an address (ward or commune, province): where a
+    person lives, not at which door ("•••, phường Ninh Kiều, thành phố Cần Thơ")."""
+    parts = [part.strip() for part in (value or "").split(",") if part.strip()]
+    if not parts:
+        return ""
+    return ", ".join(["•••", *parts[-2:]]) if len(parts) > 2 else "•••"
+
+
 @dataclass
 class Source:
     label: str
@@ -64,10 +73,13 @@ class Source:
 
 
 def history_entries(
-    sources: Iterable[Source], *, hidden: frozenset[str] = frozenset(), limit: int = 200
-) -> list[dict]:
+    sources: Iterable[Source], *, hidden: frozenset[str] = frozenset(), limit: int = 200,
+    masks: Mapping[str, Callable[[str], str]] | None = None,
+) -> list[dict]:  # fmt: skip
     """Readable changes of every source, newest first. Fields named in `hidden` show
-    masked (personal data for roles that may not read it)."""
+    masked (personal data for roles that may not read it): by `masks[name]` when given,
+    else keeping a few characters at each end (`mask`)."""
+    masks = masks or {}
     records = []
     wanted: dict[type, set] = defaultdict(set)
     for source in sources:
@@ -87,7 +99,7 @@ def history_entries(
 
     def show(f, value) -> str:
         text = _display(f, value, names)
-        return mask(text) if f.name in hidden and text != "—" else text
+        return masks.get(f.name, mask)(text) if f.name in hidden and text != "—" else text
 
     entries = []
     for source, fields, rows in records:

@@ -122,3 +122,7 @@ class ImportJob(models.Model):
     @property
     def can_recheck(self) -> bool:
         return not self.is_active and self.status != ImportStatus.APPLIED
+
+
+# Models kept in their own modules, registered with the app here.
+from .audit import ExportRecord  # noqa: E402, F401

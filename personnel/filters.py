@@ -12,7 +12,7 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from units.models import ForceKind, Formation, Unit
 
 from .models import Gender, Person, Service, ServiceStatus, add_years
-from .rules import TERM_ENDING_DAYS
+from .rules import TERM_ENDING_DAYS, over_age
 
 YES_NO = [("1", "Có"), ("0", "Không")]
 NOT_SERVING = "none"
@@ -196,6 +196,12 @@ class RosterFilter(django_filters.FilterSet):
         method="filter_term_ending",
         empty_label="Tất cả",
     )
+    qua_tuoi = django_filters.ChoiceFilter(
+        label="Quá tuổi",
+        choices=[("1", "Đang tham gia nhưng đã quá tuổi")],
+        method="filter_over_age",
+        empty_label="Tất cả",
+    )
 
     class Meta:
         model = Person
@@ -300,3 +306,7 @@ class RosterFilter(django_filters.FilterSet):
     def filter_term_ending(self, queryset, name, value):
         ending = Service.objects.term_ending_within(TERM_ENDING_DAYS, self.today)
         return queryset.filter(Exists(ending.filter(person=OuterRef("pk"))))
+
+    def filter_over_age(self, queryset, name, value):
+        past = over_age(Service.objects.open(), self.today)
+        return queryset.filter(Exists(past.filter(person=OuterRef("pk"))))

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from units.forms import BootstrapMixin, date_field
@@ -83,6 +84,9 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         label="Sức khỏe (loại)", choices=HEALTH_CHOICES, coerce=int, required=False,
         empty_value=None,
     )  # fmt: skip
+    # The record's version when the form was opened (its latest history id): a save over
+    # a newer version is refused, never silently overwrites (optimistic concurrency).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Person
@@ -121,6 +125,8 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         self.fields["ethnicity"].empty_label = "—"
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("ethnicity", Ethnicity.objects.filter(code=1).first())
+        self.current_version = person_version(self.instance) if self.instance.pk else None
+        self.fields["version"].initial = self.current_version
 
     def clean_cccd(self) -> str:
         cccd = clean_cccd(self.cleaned_data.get("cccd", ""))
@@ -156,6 +162,9 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and data.get("version") != self.current_version:
+            self._refuse_stale_version(data.get("version"))
+            return data
         born = data.get("birth_date")
         if born and born > today():
             self.add_error("birth_date", "Ngày sinh không thể ở tương lai.")
@@ -167,6 +176,90 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         if data.get("reservist_assigned") and not data.get("is_reservist"):
             self.add_error("reservist_assigned", "Chỉ quân nhân dự bị mới được xếp đơn vị dự bị.")
         return data
+
+    def _refuse_stale_version(self, opened: str | None) -> None:
+        """Someone saved the record since this form was opened: nothing is saved; the
+        message says who, when and what. The form comes back on the newer version: the
+        fields only the other person changed show their new value, the fields this user
+        changed keep what was typed (said by name when both changed the same field), so a
+        second "Lưu", after reading, saves knowingly and undoes nobody's work."""
+        newer = Person.history.filter(id=self.instance.pk).select_related("history_user")
+        base = None
+        if opened and opened.isdigit():
+            newer = newer.filter(history_id__gt=int(opened))
+            base = Person.history.filter(id=self.instance.pk, history_id=int(opened)).first()
+        latest = newer.order_by("-history_id").first()
+        who, when = "người khác", ""
+        if latest is not None:
+            if latest.history_user is not None:
+                who = latest.history_user.get_full_name() or latest.history_user.username
+            when = f" lúc {timezone.localtime(latest.history_date):%H:%M ngày %d/%m/%Y}"
+        taken, both = self._rebase(base) if base is not None else ([], [])
+        message = (
+            f"Hồ sơ này vừa được {who} sửa{when}, sau khi đồng chí mở trang này. Thay đổi "
+            "của đồng chí CHƯA được lưu."
+        )
+        if taken:
+            message += f" Đã cập nhật theo bản mới: {', '.join(taken)}."
+        if both:
+            message += (
+                f" Cả hai cùng sửa: {', '.join(both)} — đang giữ nội dung đồng chí nhập, hãy "
+                "kiểm tra."
+            )
+        message += " Xem lại rồi bấm “Lưu” lần nữa để ghi."
+        self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = self.current_version
+
+    def _rebase(self, base) -> tuple[list[str], list[str]]:
+        """Put the newer value in the fields this user left as they were in `base` (the
+        version the form was opened on). Returns the labels of the fields taken from the
+        newer version, and of those both users changed."""
+        current = Person.objects.get(pk=self.instance.pk)
+        data = self.data.copy()
+        taken, both = [], []
+        for name in self._meta.fields:
+            field = self.fields[name]
+            attname = Person._meta.get_field(name).attname
+            was, now = getattr(base, attname), getattr(current, attname)
+            if field.disabled or was == now:
+                continue
+            typed = self.cleaned_data.get(name, _UNREAD)
+            typed = getattr(typed, "pk", typed)
+            label = str(field.label)
+            if typed is not _UNREAD and (typed or None) == (now or None):
+                continue  # both wrote the same
+            if typed is _UNREAD or (typed or None) != (was or None):
+                both.append(label)
+                continue
+            key = self.add_prefix(name)
+            if isinstance(field.widget, forms.CheckboxInput):
+                if now:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            else:
+                shown = field.widget.format_value(field.prepare_value(now))
+                if isinstance(shown, list):  # a select's chosen values
+                    shown = shown[0] if shown else None
+                data[key] = "" if shown is None else str(shown)
+            taken.append(label)
+        self.data = data
+        return taken, both
+
+
+_UNREAD = object()
+
+
+def person_version(person: Person) -> str:
+    """The version of a person's record: the id of its latest history row ("0" if none)."""
+    latest = (
+        Person.history.filter(id=person.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return str(latest or 0)
 
 
 class JoinForm(BootstrapMixin, forms.Form):

@@ -1,18 +1,20 @@
 """Audit trail of a person: their record, service records, extensions and board seats
-(chqs.history does the reading; masking hides CCCD and phone from commanders)."""
+(chqs.history does the reading; masking hides CCCD, phone and address from commanders)."""
 
-from chqs.history import Source, history_entries, mask
+from chqs.history import Source, history_entries, mask, mask_address
 
 from .models import BoardAppointment, Person, Service, ServiceExtension
 
-__all__ = ["mask", "person_history"]
+__all__ = ["mask", "mask_address", "person_history"]
 
-PRIVATE_FIELDS = frozenset({"cccd", "phone"})
+# Personal data (README "Dữ liệu cá nhân"): shown in full only to who keeps the records.
+PRIVATE_FIELDS = frozenset({"cccd", "phone", "residence"})
+MASKS = {"residence": mask_address}
 
 
 def person_history(person: Person, *, private: bool = True, limit: int = 200) -> list[dict]:
     """Changes to the person, their service records, extensions and board seats.
-    `private=False` masks the CCCD and phone (commanders read them masked)."""
+    `private=False` masks the CCCD, phone and address (commanders read them masked)."""
     service_ids = Service.history.filter(person_id=person.pk).values("id")
     sources = [
         Source("Thông tin cá nhân", Person, Person.history.filter(id=person.pk)),
@@ -36,4 +38,5 @@ def person_history(person: Person, *, private: bool = True, limit: int = 200) ->
             skip={"person"},
         ),
     ]
-    return history_entries(sources, hidden=frozenset() if private else PRIVATE_FIELDS, limit=limit)
+    hidden = frozenset() if private else PRIVATE_FIELDS
+    return history_entries(sources, hidden=hidden, masks=MASKS, limit=limit)

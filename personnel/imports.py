@@ -322,8 +322,7 @@ PEOPLE_COLUMNS_SPEC: dict[str, dict[str, Any]] = {
     "party_joined_on": {"synonyms": ("Vào Đảng", "Ngày kết nạp Đảng", "Ngày kết nạp",
                                      "Ngày vào Đảng (dự bị)", "Đảng viên", "Ngày vào ĐCSVN"),
                         "parse": date, "notes": "dd/mm/yyyy; để trống nếu không phải đảng viên."},
-    "party_official_on": {"header": "Ngày chính thức",
-                          "synonyms": ("Ngày vào Đảng chính thức", "Ngày chính thức vào Đảng",
+    "party_official_on": {"synonyms": ("Ngày vào Đảng chính thức", "Ngày chính thức vào Đảng",
                                        "Chính thức", "Đảng chính thức",
                                        "Ngày công nhận chính thức"),
                           "parse": date, "width": 12, "notes": "Ngày đảng viên chính thức."},
@@ -350,8 +349,7 @@ PEOPLE_COLUMNS_SPEC: dict[str, dict[str, Any]] = {
     "joined_on": {"synonyms": ("Ngày tham gia tự vệ", "Ngày vào DQTV", "Vào tự vệ", "Ngày vào TV",
                                "Thời gian vào tự vệ", "Ngày vào lực lượng tự vệ"),
                   "parse": date, "notes": "dd/mm/yyyy; để trống: ngày nhập."},
-    "status": {"header": "Tình trạng", "synonyms": ("Tình trạng tham gia", "Trạng thái",
-                                                    "Tình trạng tự vệ"),
+    "status": {"synonyms": ("Tình trạng tham gia", "Trạng thái", "Tình trạng tự vệ"),
                "parse": Choice(_statuses, "tình trạng"), "width": 16,
                "notes": "Tình trạng tham gia tự vệ (để đối chiếu: thay đổi trên trang nhân "
                         "sự)."},
@@ -368,24 +366,16 @@ PEOPLE_COLUMNS_SPEC: dict[str, dict[str, Any]] = {
               "parse": phone, "notes": "Giữ số 0 đầu (định dạng cột là Văn bản)."},
     "notes": {"synonyms": ("Ghi chú (nếu có)",)},
 }  # fmt: skip
-# Columns of the upload the roster export does not have yet: placed after these keys.
-EXTRA_AFTER = {"party_official_on": "party_joined_on", "status": "joined_on"}
 
 
 def _people_columns() -> tuple[Column, ...]:
     """The roster's columns, in its order and with its headers, each with its synonyms
-    and parser; the columns only the upload has are inserted where they belong."""
-    order = [(c.key, c.header, c.width) for c in ROSTER_COLUMNS]
-    for key, after in EXTRA_AFTER.items():
-        if key not in {k for k, _, _ in order}:
-            index = next(i for i, (k, _, _) in enumerate(order) if k == after) + 1
-            spec = PEOPLE_COLUMNS_SPEC[key]
-            order.insert(index, (key, spec["header"], spec.get("width", 14)))
+    and parser: a roster exported from the pages uploads back as it is."""
     columns = []
-    for key, header, width in order:
-        spec = {k: v for k, v in PEOPLE_COLUMNS_SPEC.get(key, {}).items() if k != "header"}
-        spec.setdefault("width", width)
-        columns.append(Column(key, header, **spec))
+    for roster_column in ROSTER_COLUMNS:
+        spec = dict(PEOPLE_COLUMNS_SPEC.get(roster_column.key, {}))
+        spec.setdefault("width", roster_column.width)
+        columns.append(Column(roster_column.key, roster_column.header, **spec))
     return tuple(columns)
 
 
@@ -1129,20 +1119,6 @@ def _agency_for(scope, code: str | None) -> Unit:
 # --- export ----------------------------------------------------------------------------
 
 
-class _Tap:
-    """Hands `roster_rows` the people one by one and keeps the one being written, so the
-    columns the roster does not have come from the same row of the same query."""
-
-    def __init__(self, people):
-        self.people = people
-        self.current = None
-
-    def iterator(self, chunk_size: int):
-        for person in self.people.iterator(chunk_size=chunk_size):
-            self.current = person
-            yield person
-
-
 def people_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
     """The people in scope (of `unit`'s subtree when given) in the template's form: the
     roster export's rows, plus the columns only the upload has. CCCD and phone are
@@ -1151,16 +1127,7 @@ def people_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
     if unit:
         people = people.filter(agency__in=Unit.objects.subtree(scope.get_unit(unit)))
     people = roster_queryset(people).order_by("agency__code", "search_text", "id")
-    tap = _Tap(people)
-    for row in roster_rows(tap, private=scope.can("change_people")):
-        person = tap.current
-        service = person.open_services[0] if person.open_services else None
-        if "party_official_on" not in row:
-            row["party_official_on"] = person.party_official_on
-        if "status" not in row:
-            status = service.status if service else person.last_status
-            row["status"] = STATUS_LABELS.get(status, "") if status else ""
-        yield row
+    return roster_rows(people, private=scope.can("change_people"))
 
 
 registry.register(

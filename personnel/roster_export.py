@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .filters import summarize
-from .history import mask
-from .models import Gender, Person
+from .history import mask, mask_address
+from .models import Gender, Person, ServiceStatus
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -52,26 +52,30 @@ ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("education", "Trình độ văn hóa", 10),
     RosterColumn("qualification", "Chuyên môn", 18),
     RosterColumn("party_joined_on", "Ngày vào Đảng", 12, is_date=True),
+    RosterColumn("party_official_on", "Ngày chính thức", 12, is_date=True),
     RosterColumn("youth_union_joined_on", "Ngày vào Đoàn", 12, is_date=True),
     RosterColumn("job_title", "Chức vụ", 20),
     RosterColumn("position", "Chức vụ tự vệ", 18),
     RosterColumn("formation", "Đơn vị", 20),
     RosterColumn("force_kind", "Thành phần", 12),
     RosterColumn("joined_on", "Ngày vào tự vệ", 12, is_date=True),
+    RosterColumn("status", "Tình trạng", 16),
     RosterColumn("is_reservist", "Quân nhân dự bị", 9),
     RosterColumn("health_grade", "Sức khỏe", 9),
     RosterColumn("phone", "Số điện thoại", 13, is_text=True),
     RosterColumn("notes", "Ghi chú", 24),
 )
 GENDERS = dict(Gender.choices)
+STATUSES = dict(ServiceStatus.choices)
 
 
 def roster_rows(people: QuerySet[Person], *, private: bool = True) -> Iterator[dict[str, Any]]:
     """One dict per person keyed by column key. `people` comes from
     `filters.roster_queryset` (service records prefetched, read by `summarize`).
-    `private=False` masks the CCCD and the phone."""
+    `private=False` masks the CCCD, the phone and the address."""
     for number, person in enumerate(people.iterator(chunk_size=CHUNK), start=1):
         service = summarize(person).current
+        status = service.status if service else person.last_status
         born: dt.date | int = person.birth_date
         if person.birth_year_only:
             born = person.birth_date.year
@@ -84,16 +88,18 @@ def roster_rows(people: QuerySet[Person], *, private: bool = True) -> Iterator[d
             "ethnicity": person.ethnicity.name if person.ethnicity else "",
             "religion": person.religion,
             "hometown": person.hometown,
-            "residence": person.residence,
+            "residence": person.residence if private else mask_address(person.residence),
             "education": person.education,
             "qualification": person.qualification,
             "party_joined_on": person.party_joined_on,
+            "party_official_on": person.party_official_on,
             "youth_union_joined_on": person.youth_union_joined_on,
             "job_title": person.job_title,
             "position": service.position.name if service else "",
             "formation": service.formation.name if service and service.formation else "",
             "force_kind": service.force_kind.name if service else "",
             "joined_on": person.first_joined_on,
+            "status": STATUSES.get(status, "") if status else "",
             "is_reservist": "Có" if person.is_reservist else "",
             "health_grade": f"Loại {person.health_grade}" if person.health_grade else "",
             "phone": person.phone if private else mask(person.phone),

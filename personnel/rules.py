@@ -7,6 +7,8 @@ Luật DQTV 2019 Điều 8 (ages), Điều 9 (term and extension), NĐ 72/2020 �
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from .models import Gender, Person, ServicePosition, add_years
 
 # Điều 8: men 18 to the end of 45, women 18 to the end of 40; volunteers to 50 / 45.
@@ -103,3 +105,22 @@ def check_still_in_age(*, person: Person, day: dt.date, volunteer: bool) -> Verd
     if day > last_day:
         verdict.warnings.append(f"Đã quá tuổi tham gia tự vệ từ ngày {last_day:%d/%m/%Y}.")
     return verdict
+
+
+def over_age(services, day: dt.date):
+    """The records among `services` (a Service queryset) of people past the age limit on
+    `day` (Điều 8; a volunteer's limit for a volunteer's record): `check_still_in_age`
+    for many people at once, as one condition the database evaluates."""
+    condition = Q()
+    for volunteer, limits in ((False, AGE_MAX), (True, AGE_MAX_VOLUNTEER)):
+        for gender, limit in limits.items():
+            # Past the last day of age ⇔ the (limit + 1)th birthday has come.
+            born_by = add_years(day, -(limit + 1))
+            condition |= Q(
+                volunteer=volunteer, person__gender=gender, person__birth_date__lte=born_by
+            )
+    return services.filter(condition)
+
+
+def is_over_age(person: Person, *, day: dt.date, volunteer: bool) -> bool:
+    return day > last_day_of_age(person, volunteer)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import actions, appointments, person, roster
+from .views import actions, appointments, audit, person, roster
 
 app_name = "personnel"
 urlpatterns = [
     path("", roster.roster, name="roster"),
     path("xuat-excel/", roster.roster_export, name="roster_export"),
     path("thao-tac-hang-loat/", roster.bulk, name="bulk"),
+    path("nhat-ky-xuat/", audit.export_log, name="export_log"),
     path("them/", person.person_create, name="person_create"),
     path("<int:pk>/", person.person_detail, name="person"),
     path("<int:pk>/sua/", person.person_edit, name="person_edit"),

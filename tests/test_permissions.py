@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from chqs.imports import registry
 from chqs.imports.xlsx import xlsx_bytes
 from chqs.models import ImportJob, ImportStatus
+from personnel.forms import person_version
 from personnel.models import (
     AppointmentState,
     BoardAppointment,
@@ -255,6 +256,7 @@ def person_edit_form(s: Stage, t: Target) -> dict:
         "gender": m.gender,
         "cccd": m.cccd,
         "phone": "0912345678",
+        "version": person_version(m),
     }
 
 
@@ -356,6 +358,8 @@ ROUTES: dict[str, Route] = {
     "personnel:roster": Route(get="view", query=don_vi),
     "personnel:roster_export": Route(get="view", query=don_vi, download=True),
     "personnel:bulk": Route(get=None, post=PEOPLE, payload=bulk_form),
+    # The record of personal-data exports: admins only.
+    "personnel:export_log": Route(get="manage_users"),
     "personnel:person_create": Route(
         get=PEOPLE, post=PEOPLE, query=don_vi, payload=person_create_form
     ),
@@ -387,7 +391,12 @@ ROUTES: dict[str, Route] = {
 # Views known to answer the wrong code: the case is an expected failure (strict, so the
 # fix turns it into a failure that asks to remove the entry here). Keyed by case id, e.g.
 # "units:create-clerk-out_of_scope-GET": "checks the role (403) before the object (404)".
-KNOWN_BUGS: dict[str, str] = {}
+KNOWN_BUGS: dict[str, str] = {
+    f"{name}-{persona}-{variant}-POST": "a read-only view still renders its page on POST"
+    for name in ("home", "units:list", "units:tree", "units:detail")
+    for persona in PERSONAS[1:]
+    for variant in ([IN, OUT] if ROUTES[name].has_object else [IN])
+}
 
 
 # -- expectations ----------------------------------------------------------------------
@@ -437,7 +446,8 @@ def build_cases() -> list:
     params = []
     for name, route in ROUTES.items():
         variants = [IN, OUT] if route.has_object else [IN]
-        methods = ["GET", "POST"] if route.post is not None else ["GET"]
+        # A read-only view (post=None) is asked with POST too: it must answer 405.
+        methods = ["GET", "POST"]
         for persona in PERSONAS:
             for variant in variants:
                 for method in methods:

@@ -32,8 +32,9 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .columns import Column, ParseError, is_blank
-from .readers import ImportFileError, read_table
+from . import rowcache
+from .columns import Choice, Column, ParseError, is_blank
+from .readers import ImportFileError, read_options, read_table
 from .registry import Kind
 
 NEW, UPDATED, MOVED, UNCHANGED, REJECTED = "new", "updated", "moved", "unchanged", "rejected"
@@ -169,6 +170,16 @@ class Importer:
 
     def setup(self) -> None:
         """Check what the import needs before the file is read; raise `ImportRefused`."""
+
+    def cache_state(self) -> Any:
+        """What the kind's parsers match cells against besides the file: by default the
+        options of every choice column (lists kept in the database), so that rows parsed
+        by a preview are not reused after a list changed (rowcache). Plain data."""
+        return [
+            (column.key, [(o.code, o.label, tuple(o.aliases)) for o in column.parse.options()])
+            for column in read_columns(self.kind)
+            if isinstance(column.parse, Choice)
+        ]
 
     def plan(self, rows: list[RowResult]) -> None:
         raise NotImplementedError
@@ -390,14 +401,10 @@ def _plan(
     importer = kind.importer(kind=kind, scope=scope, user=user, unit=unit)
     importer.setup()
     columns = read_columns(kind)
-    options = {"progress": progress} if progress else {}
-    table = read_table(path, columns, sheet=sheet, filename=filename, **options)
-    positions = getattr(table, "positions", None)
-    if positions is not None:
-        importer.present = set(positions)
-    else:  # a reader that does not say: the columns seen in some row
-        importer.present = {key for row in table.rows for key in row.values}
-    rows = _parse(columns, table.rows, importer.present)
+    table, rows = _read_parsed(
+        kind, importer, columns, path, sheet=sheet, filename=filename, unit=unit,
+        progress=progress,
+    )  # fmt: skip
     if progress:
         progress("checking", 0, len(rows))
     importer.plan(rows)
@@ -415,10 +422,94 @@ def _plan(
     return result, importer
 
 
+def _read_parsed(
+    kind: Kind, importer: Importer, columns: Sequence[Column], path: Path, *,
+    sheet: str | None, filename: str, unit: str | None, progress: Progress | None,
+) -> tuple[Any, list[RowResult]]:  # fmt: skip
+    """The file's table and its parsed rows, before any plan: from the rows kept by an
+    earlier preview of the same upload when nothing they came from changed (rowcache),
+    else read and parsed, and kept for the next time."""
+    options = read_options()
+    cache_key = None
+    if rowcache.location(path) is not None:
+        cache_key = rowcache.key(
+            path, kind=kind.code, sheet=sheet, filename=filename, unit=unit,
+            mapping=sorted((options.mapping or {}).items()), state=importer.cache_state(),
+            day=timezone.localdate(),  # parsers judge dates against today
+        )  # fmt: skip
+
+        def reread() -> list[dict[str, Any]]:
+            # Only when a row is rejected after all: its error shows the cell as typed.
+            table = read_table(path, columns, sheet=sheet, filename=filename,
+                               progress=lambda *args: None)  # fmt: skip
+            return [row.values for row in table.rows]
+
+        cached = rowcache.load(path, cache_key, reread)
+        if cached is not None:
+            options.table = cached.table
+            importer.present = cached.present
+            total = len(cached.table.rows)
+            if progress:
+                progress("reading", total, total)
+            return cached.table, _restore(cached, columns)
+    read = {"progress": progress} if progress else {}
+    table = read_table(path, columns, sheet=sheet, filename=filename, **read)
+    positions = getattr(table, "positions", None)
+    if positions is not None:
+        importer.present = set(positions)
+    else:  # a reader that does not say: the columns seen in some row
+        importer.present = {key for row in table.rows for key in row.values}
+    kept: list[int] = []
+    parsed: dict[str, list] = {}
+    rows = _parse(columns, table.rows, importer.present, kept=kept, parsed=parsed)
+    if cache_key is not None:
+        errors = {
+            position: [(e.column, e.value, e.message) for e in row.errors]
+            for position, row in enumerate(rows)
+            if row.errors
+        }
+        cached = rowcache.Parsed(
+            table=table, present=importer.present, kept=kept, keys=parsed["keys"],
+            columns=parsed["columns"], errors=errors,
+        )  # fmt: skip
+        rowcache.save(path, cache_key, cached)
+    return table, rows
+
+
+def _restore(cached: "rowcache.Parsed", columns: Sequence[Column]) -> list[RowResult]:
+    headers = {column.key: column.header for column in columns}
+    sheet_rows, keys, kept = cached.table.rows, cached.keys, cached.kept
+    if keys:
+        picked = [[column[index] for index in kept] for column in cached.columns]
+        values = [dict(zip(keys, row, strict=True)) for row in zip(*picked, strict=True)]
+    else:
+        values = [{} for _ in kept]
+    rows = []
+    for position, index in enumerate(kept):
+        sheet_row = sheet_rows[index]
+        errors = [RowError(*error) for error in cached.errors.get(position, ())]
+        rows.append(
+            RowResult(
+                number=sheet_row.number,
+                raw=sheet_row.values,
+                values=values[position],
+                errors=errors,
+                headers=headers,
+                parse_errors=len(errors),
+            )  # fmt: skip
+        )
+    return rows
+
+
 def _parse(
-    columns: Sequence[Column], sheet_rows: Sequence[Any], present: set[str] | None = None
-) -> list[RowResult]:
-    """One `RowResult` per sheet row, each cell parsed by its column.
+    columns: Sequence[Column], sheet_rows: Sequence[Any], present: set[str] | None = None,
+    *, kept: list[int] | None = None, parsed: dict[str, list] | None = None,
+) -> list[RowResult]:  # fmt: skip
+    """One `RowResult` per sheet row that holds a record, each cell parsed by its column.
+
+    For the rows kept between preview and apply (rowcache): `kept`, when given, receives
+    the index in `sheet_rows` of each record, and `parsed` the values column by column
+    (`keys`, `columns`: one list per key, aligned with `sheet_rows`).
 
     Column by column: a column that repeats its values (gender, kind of force, "12/12",
     a squad) has each distinct value parsed once. `present` (the columns the file has,
@@ -429,6 +520,8 @@ def _parse(
     if present is not None:
         parsed_columns = [c for c in parsed_columns if c.key in present]
     if not parsed_columns:  # nothing to parse: no record either
+        if parsed is not None:
+            parsed.update(keys=[], columns=[])
         return []
     keys = [c.key for c in parsed_columns]
     raws = [sheet_row.values for sheet_row in sheet_rows]
@@ -445,6 +538,10 @@ def _parse(
     for index, position, message in problems:
         by_row.setdefault(index, []).append((position, message))
     informative = [c.key for c in columns if c.informative]
+    if parsed is not None:
+        extra = _columns(raws, informative) if informative else []
+        parsed["keys"] = keys + informative
+        parsed["columns"] = cells + [[None if is_blank(v) else v for v in c] for c in extra]
     rows = []
     width = len(keys)
     for index, (sheet_row, row_values) in enumerate(
@@ -464,6 +561,8 @@ def _parse(
             row.values[key] = None if is_blank(value) else value
         row.parse_errors = len(row.errors)
         rows.append(row)
+        if kept is not None:
+            kept.append(index)
     return rows
 
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ from .layout import SKIP_LABELS, Merge
 
 __all__ = [
     "ImportFileError", "HeaderError", "HeaderColumn", "SheetRow", "SkippedRow", "Table",
-    "read_table", "reading", "sheet_names", "sheet_values",
+    "read_options", "read_table", "reading", "sheet_names", "sheet_values",
 ]  # fmt: skip
 
 SAMPLE_ROWS = 2000  # rows read ahead to judge the encoding before matching the header
@@ -213,6 +214,11 @@ def reading(*, mapping: dict[int, str] | None = None, progress: Progress | None 
         yield options
     finally:
         _options.reset(token)
+
+
+def read_options() -> ReadOptions:
+    """The options `reading(...)` set for this context (the defaults outside a block)."""
+    return _options.get() or ReadOptions()
 
 
 # --- public entry points -----------------------------------------------------------------
@@ -544,20 +550,27 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
         )
     positions = sorted(assigned.items())
     used = set(assigned)
+    keys = [key for _, key in positions]
+    indexes = [index for index, _ in positions]
+    top = max(indexes)
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
     informative = {c.key for c in columns if getattr(c, "informative", False)}
-    substantive = [key for _, key in positions if key not in informative]
+    substantive = [place for place, key in enumerate(keys) if key not in informative]
     merges = prepared.source.merges
     notes = {c.key: fold(c.notes) for c in columns if c.notes}
     sorter = layout.RowSorter(header, columns, merges, clean)
     fills = layout.vertical_fills(merges, header.end, used)
     fill_sources = {source for row in fills.values() for source in row.values()}
-    remembered: dict[int, dict[int, Any]] = {}  # row -> values that fill the rows below
+    remembered: dict[int, dict[int, Any]] = {}  # row -> raw cells that fill the rows below
     formulas = prepared.facts.formulas
     formula_warned: set[int] = set()
     max_rows = settings.IMPORT_MAX_ROWS
     total = max(prepared.source.height, len(prepared.raw_head))
     blanks: list[SkippedRow] = []  # counted only when a later row is not blank
     first_data = True
+    # The data rows' raw cells of the used columns, cleaned column by column at the end.
+    numbers: list[int] = []
+    kept: list[Any] = []
 
     for number, raw in enumerate(chain(prepared.raw_head, prepared.rest), start=1):
         if number <= header.end:
@@ -567,20 +580,22 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
         width = len(raw)
         count = width - raw.count("") - raw.count(None)
         if number in fill_sources:
-            remembered[number] = {i: clean(raw[i]) for i in used if i < width}
+            remembered[number] = {i: raw[i] for i in used if i < width}
         if not count:
             blanks.append(SkippedRow(number, "blank"))
             continue
-        values = {key: (clean(raw[i]) if i < width else None) for i, key in positions}
+        cells = pick(raw) if width > top else [raw[i] if i < width else None for i in indexes]
         reason = None
         if first_data:
             if layout.is_numbers_row([clean(v) for v in raw]):
                 reason = "numbers"
-            elif layout.is_notes_row(values, notes):
+            elif layout.is_notes_row(dict(zip(keys, map(clean, cells), strict=True)), notes):
                 reason = "notes"
-        if reason is None:
+        # A dense row is only ever a total (its first cells say "Tổng"/"Cộng"): most rows
+        # are done with here, without the sorter.
+        if reason is None and (count <= 3 or _may_be_total(raw)):
             reason = sorter.classify(number, raw, count)
-        if reason is None and all(layout.blank(values[k]) for k in substantive):
+        if reason is None and all(layout.blank(cells[place]) for place in substantive):
             reason = "blank"  # something only in unused columns (STT, Ghi chú)
         if reason == "blank":
             blanks.append(SkippedRow(number, "blank"))
@@ -588,23 +603,27 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
         table.skipped.extend(blanks)
         blanks = []
         if reason is not None:
-            cells = layout.first_cells(raw, 4, clean)
+            shown = layout.first_cells(raw, 4, clean)
             table.skipped.append(
-                SkippedRow(number, reason, _short(" · ".join(str(v) for _, v in cells)))
+                SkippedRow(number, reason, _short(" · ".join(str(v) for _, v in shown)))
             )
             continue
         first_data = False
-        for index, source in fills.get(number, {}).items():
-            key = assigned[index]
-            if layout.blank(values[key]):
-                values[key] = remembered.get(source, {}).get(index)
+        row_fills = fills.get(number)
+        if row_fills:
+            cells = list(cells)
+            for index, source in row_fills.items():
+                place = indexes.index(index)
+                if layout.blank(cells[place]):
+                    cells[place] = remembered.get(source, {}).get(index)
         if number in formulas:
             bad = sorted(formulas[number] & used)
             if bad:
                 raise ImportFileError(_formula_message(number, bad[0], table))
             formula_warned |= formulas[number]
-        table.rows.append(SheetRow(number=number, values=values))
-        if max_rows and len(table.rows) > max_rows:
+        numbers.append(number)
+        kept.append(cells)
+        if max_rows and len(kept) > max_rows:
             limit = f"{max_rows:,}".replace(",", ".")
             raise ImportFileError(f"Tệp có quá nhiều dòng (giới hạn {limit} dòng).")
     if formula_warned:
@@ -612,9 +631,50 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
         table.warnings.append(
             f"Các ô công thức ở cột không dùng ({letters}) được bỏ qua, không đọc."
         )
+    table.rows = _sheet_rows(numbers, kept, keys, clean)
     if progress:
         progress("reading", total, total)
     return table
+
+
+def _may_be_total(raw: list[Any]) -> bool:
+    """Whether one of the first two non-blank cells is text starting like "Tổng" or
+    "Cộng" (what `RowSorter.classify` looks for in a row of more than 3 cells)."""
+    seen = 0
+    for value in raw:
+        if value is None or value == "":
+            continue
+        if value.__class__ is str:
+            stripped = value.lstrip()
+            if not stripped:
+                continue
+            if stripped[0] in "TtCc":
+                return True
+        seen += 1
+        if seen == 2:
+            return False
+    return False
+
+
+def _sheet_rows(
+    numbers: list[int], kept: list[Any], keys: list[str], clean: Callable[[Any], Any]
+) -> list[SheetRow]:
+    """The data rows, each cell cleaned: column by column, a column of text (and blanks)
+    cleaning each distinct value once (one dict look-up per cell, in C)."""
+    if not kept:
+        return []
+    cleaned = []
+    for column in zip(*kept, strict=True):
+        kinds = set(map(type, column))
+        if kinds <= {str, type(None)}:
+            memo = {value: clean(value) for value in set(column)}
+            cleaned.append(map(memo.__getitem__, column))
+        else:  # numbers: 1, 1.0 and True are equal keys, but clean differently
+            cleaned.append(map(clean, column))
+    return [
+        SheetRow(number, dict(zip(keys, values, strict=True)))
+        for number, values in zip(numbers, zip(*cleaned, strict=True), strict=True)
+    ]
 
 
 def _formula_message(number: int, index: int, table: Table) -> str:

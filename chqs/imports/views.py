@@ -19,8 +19,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from chqs.audit import Counted, export_record
 from chqs.models import ImportJob, ImportStatus
 
 from . import engine, marked, registry
@@ -178,6 +179,7 @@ def _store(upload) -> tuple[str, str]:
 
 
 @login_required
+@require_safe
 def index(request):
     kinds = [
         {
@@ -193,20 +195,26 @@ def index(request):
 
 
 @login_required
+@require_safe
 def template(request, kind):
     kind = _kind_or_404(kind)
     return _xlsx_response(xlsx_bytes(kind, []), f"mau-{kind.code}.xlsx")
 
 
 @login_required
+@require_safe
 def export(request, kind):
     kind = _kind_or_404(kind)
     request.scope.require(kind.export_capability)
     unit = request.GET.get("unit") or None
     if unit:
         request.scope.get_unit(unit)  # 404 for a unit out of scope, before any writing
-    rows = kind.export_rows(request.scope, unit=unit)
+    rows = Counted(kind.export_rows(request.scope, unit=unit))
     content = xlsx_bytes(kind, rows)
+    export_record(
+        user=request.user, what=kind.title, filters={"unit": unit}, rows=rows.count,
+        masked=not request.scope.can("change_people"),
+    )  # fmt: skip
     return _xlsx_response(content, f"{kind.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -268,6 +276,7 @@ def _job_context(job: ImportJob, kind: registry.Kind, recheck: RecheckForm | Non
 
 
 @login_required
+@require_safe
 def job(request, token):
     job = _job_or_404(request, token)
     kind = _kind_or_404(job.kind)
@@ -275,6 +284,7 @@ def job(request, token):
 
 
 @login_required
+@require_safe
 def progress(request, token):
     """The progress bar alone, polled by the job page while the job runs. Once the job
     is done, htmx is told to reload the whole page (which then shows the result)."""
@@ -343,6 +353,7 @@ def apply(request, token):
 
 
 @login_required
+@require_safe
 def marked_file(request, token):
     """The user's own file with the rejected cells in red and a "Lý do" column."""
     job = _job_or_404(request, token)

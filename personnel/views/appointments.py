@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from units.models import Board, Unit, today
 
@@ -46,6 +46,7 @@ def _to_board(unit: Unit) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def board(request: HttpRequest, code: str) -> HttpResponse:
     scope = request.scope
     unit = scope.get_unit(code)

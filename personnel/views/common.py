@@ -1,14 +1,13 @@
 from django.core.exceptions import ValidationError
 
-from units.models import Role
 from units.scope import Scope
-
-# Roles that read personal data (CCCD, phone) in full; others see them masked.
-PRIVATE_DATA_ROLES = {Role.ADMIN, Role.STAFF, Role.CLERK}
 
 
 def sees_private(scope: Scope) -> bool:
-    return scope.is_admin or scope.role in PRIVATE_DATA_ROLES
+    """Personal data (CCCD, phone, address) in full: for who keeps the records of the
+    people in their scope (admin, staff officers, clerks: `change_people`); commanders
+    read them masked (README, "Dữ liệu cá nhân")."""
+    return scope.can("change_people")
 
 
 def form_error(form, exc: ValidationError) -> None:

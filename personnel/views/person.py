@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.models import Role, Unit, today
 
 from .. import rules
 from ..filters import summarize
 from ..forms import PersonForm
-from ..history import mask, person_history
+from ..history import mask, mask_address, person_history
 from ..models import ServiceStatus
-from ..scope import get_person
+from ..scope import get_person, people
 from .common import sees_private
 
 STATUS_ACTIONS = [
@@ -27,6 +28,7 @@ STATUS_ACTIONS = [
 
 
 @login_required
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     person = get_person(scope, pk)
@@ -59,6 +61,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "cccd": person.cccd if private else mask(person.cccd),
         "phone": person.phone if private else mask(person.phone),
+        "residence": person.residence if private else mask_address(person.residence),
         "age": person.age_on(day),
         "current": current,
         "first_joined": person.first_joined_on,
@@ -125,8 +128,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     person = get_person(scope, pk)
     scope.require("change_people")
-    form = _person_form(request, scope, instance=person)
-    if request.method == "POST" and form.is_valid():
-        return _saved(request, form, "Đã lưu thay đổi của “{person}”.")
+    if request.method == "POST":
+        with transaction.atomic():
+            # Two saves of the same person take turns: the second sees the first's version.
+            list(people(scope).select_for_update().filter(pk=person.pk).values_list("pk"))
+            form = _person_form(request, scope, instance=get_person(scope, pk))
+            if form.is_valid():
+                return _saved(request, form, "Đã lưu thay đổi của “{person}”.")
+    else:
+        form = _person_form(request, scope, instance=person)
     context = {"form": form, "title": f"Sửa thông tin: {person}", "person": person}
     return render(request, "personnel/person_form.html", context)

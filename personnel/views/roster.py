@@ -1,20 +1,19 @@
 """The roster of the user's subtree, its Excel export and its bulk actions."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from chqs.audit import export_record
 from units.models import today
 
 from .. import services
@@ -23,13 +22,13 @@ from ..forms import BulkForm
 from ..history import mask
 from ..models import OPEN_STATUSES, ServiceStatus
 from ..roster_export import XLSX_CONTENT_TYPE, roster_rows, write_roster
-from ..rules import TERM_ENDING_DAYS
+from ..rules import TERM_ENDING_DAYS, is_over_age
 from ..scope import people
 from .common import sees_private
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(ServiceStatus.choices)
-audit = logging.getLogger("chqs.audit")
+EXPORT_WHAT = "Danh sách trích ngang (trang Nhân sự)"
 
 
 class RosterPaginator(Paginator):
@@ -95,15 +94,17 @@ def _decorate(person, *, private: bool, day) -> None:
             service.status == ServiceStatus.SERVING
             and 0 <= (service.term_end - day).days <= TERM_ENDING_DAYS
         )
+        person.over_age = is_over_age(person, day=day, volunteer=service.volunteer)
     else:
         final = person.last_status
         person.status_label = (
             STATUS_LABELS[final] if final and final not in OPEN_STATUSES else "Chưa tham gia"
         )
-        person.term_soon = False
+        person.term_soon = person.over_age = False
 
 
 @login_required
+@require_safe
 def roster(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     roster_filter, filtered, people_qs, sort = _filtered(request)
@@ -124,16 +125,20 @@ def roster(request: HttpRequest) -> HttpResponse:
             formations=roster_filter.form.fields["dv_tu_ve"].queryset,
             listed=roster_filter.listed_formations,
         )
-    soon = request.GET.copy()
-    soon.pop("page", None)
-    soon["sap_het_han"] = "1"
+    soon, old = request.GET.copy(), request.GET.copy()
+    for shortcut, key in ((soon, "sap_het_han"), (old, "qua_tuoi")):
+        shortcut.pop("page", None)
+        shortcut[key] = "1"
     context = {
         "filter": roster_filter,
         "page": page,
         "sorts": _sort_links(unsorted, sort),
         "query": query.urlencode(),
         "soon_query": soon.urlencode(),
+        "over_age_query": old.urlencode(),
+        "by_agency": _by_agency(request, roster_filter, filtered),
         "can_change": can_change,
+        "can_see_exports": scope.can("manage_users"),
         "bulk_form": bulk_form,
         "unit_code": request.GET.get("don_vi", ""),
         "one_agency": roster_filter.agency,  # the agency column would repeat it
@@ -142,21 +147,44 @@ def roster(request: HttpRequest) -> HttpResponse:
     return render(request, "personnel/roster.html", context)
 
 
+def _by_agency(request: HttpRequest, roster_filter, filtered) -> list[dict] | None:
+    """For the lists a province or region watches (term ending soon, past the age limit)
+    across agencies: how many people each agency has in the list, with a link to its own
+    list. One grouped query; None when the list is one agency's or no such list."""
+    if roster_filter.agency is not None or not (
+        request.GET.get("sap_het_han") or request.GET.get("qua_tuoi")
+    ):
+        return None
+    counts = (
+        filtered.prefetch_related(None)
+        .order_by()
+        .values("agency__code", "agency__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "agency__name")
+    )
+    rows = []
+    for row in counts:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["don_vi"] = row["agency__code"]
+        rows.append(
+            {"name": row["agency__name"], "count": row["count"], "query": query.urlencode()}
+        )
+    return rows
+
+
 @login_required
+@require_safe
 def roster_export(request: HttpRequest) -> HttpResponse:
     """The current filtered roster as an .xlsx in the upload layout; every export is
-    written to the audit log (who, when, which filter, how many people)."""
+    recorded (chqs.audit: who, when, which filter, how many people)."""
     scope = request.scope
     _, _, people_qs, _ = _filtered(request)
-    content, count = write_roster(roster_rows(people_qs, private=sees_private(scope)))
-    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
-    audit.info(
-        "roster_export user=%s role=%s at=%s filter=%s rows=%d",
-        request.user.username,
-        scope.role,
-        timezone.now().isoformat(timespec="seconds"),
-        filters,
-        count,
+    private = sees_private(scope)
+    content, count = write_roster(roster_rows(people_qs, private=private))
+    filters = {k: v for k, v in request.GET.items() if k != "page"}
+    export_record(
+        user=request.user, what=EXPORT_WHAT, filters=filters, rows=count, masked=not private
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"danh-sach-trich-ngang-{today():%Y%m%d}.xlsx"

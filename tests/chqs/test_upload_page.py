@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
+import chqs.settings as project
 from chqs.models import ImportJob, ImportStatus
 from units.models import Unit
 
@@ -53,6 +57,22 @@ def test_the_upload_is_stored_privately_under_a_generated_name(world, client_for
     assert job.original_name == "passwd.xlsx"
     assert job.stored_path.startswith("uploads/") and "passwd" not in job.stored_path
     assert job.path.is_file() and job.path.parent.parent == tmp_path / "private"
+    assert re.fullmatch(r"uploads/[0-9a-f]{32}\.xlsx", job.stored_path)
+
+
+def test_uploads_are_kept_outside_every_folder_the_site_serves():
+    """The default PRIVATE_ROOT (var/private) is not under the static files, and no URL
+    of the site maps to it: an upload is only ever read by the job pages."""
+    private = Path(project.PRIVATE_ROOT).resolve()  # as configured, not the tests' folder
+    served = [Path(project.STATIC_ROOT), *map(Path, project.STATICFILES_DIRS)]
+    if getattr(project, "MEDIA_ROOT", ""):
+        served.append(Path(project.MEDIA_ROOT))
+    for folder in served:
+        folder = folder.resolve()
+        assert private != folder and folder not in private.parents
+        assert private not in folder.parents
+    for pattern in get_resolver().url_patterns:
+        assert "private" not in str(pattern.pattern) and "uploads" not in str(pattern.pattern)
 
 
 @pytest.mark.parametrize("persona", ["clerk", "commander"])

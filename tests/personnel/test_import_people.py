@@ -15,10 +15,11 @@ from personnel.models import (
     Service,
     ServicePosition,
     ServiceStatus,
+    StatusReason,
     add_years,
 )
 from personnel.roster_export import ROSTER_COLUMNS
-from personnel.services import service_open
+from personnel.services import service_change_status, service_open
 from tests.chqs.sheets import run
 from units.models import ForceKind, Formation, today
 
@@ -822,20 +823,39 @@ def test_an_exported_list_imports_back_with_every_row_unchanged(world, tmp_path)
 def test_the_roster_export_of_the_pages_imports_back_unchanged(world, tmp_path, client_for):
     from django.urls import reverse
 
+    header = [*HEADER, "Ngày vào Đảng", "Ngày chính thức"]
     path = people_file(tmp_path, [
-        person_row(position="Chiến sĩ", formation="TD1", joined=A_YEAR_AGO),
-        person_row("Lê Thị Bình", 1995, "Nữ", "092195000124"),
-    ])  # fmt: skip
+        person_row(position="Chiến sĩ", formation="TD1", joined=A_YEAR_AGO)
+        + ["05/05/2015", "05/05/2016"],
+        person_row("Lê Thị Bình", 1995, "Nữ", "092195000124") + [None, None],
+        person_row("Phan Văn Hòa", "02/02/1990", "Nam", "092090000126", position="Chiến sĩ",
+                   formation="TD1", joined=A_YEAR_AGO) + [None, None],
+    ], header=header)  # fmt: skip
     assert import_people(path, "--unit", "A1")[0] == 0
+    postponed = StatusReason.objects.filter(status=ServiceStatus.POSTPONED).first()
+    service_change_status(
+        person=person("092090000126"), status=ServiceStatus.POSTPONED, on=today(),
+        reason=postponed,
+    )  # fmt: skip
     response = client_for(world.clerk).get(reverse("personnel:roster_export"))
     exported = tmp_path / "roster.xlsx"
     exported.write_bytes(response.content)
+    sheet = openpyxl.load_workbook(exported).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    written = {
+        row[headers.index("Họ và tên")]: row for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    an = written["Nguyễn Văn An"]
+    assert an[headers.index("Ngày chính thức")] == dt.datetime(2016, 5, 5)
+    assert an[headers.index("Tình trạng")] == "Đang tham gia"
+    assert written["Phan Văn Hòa"][headers.index("Tình trạng")] == "Tạm hoãn"
+    assert written["Lê Thị Bình"][headers.index("Tình trạng")] is None
     before = snapshot()
 
     code, output = import_people(exported, "--user", "chi")
 
     assert code == 0, output
-    assert "Không đổi: 2" in output
+    assert "Không đổi: 3" in output
     assert snapshot() == before
 
 

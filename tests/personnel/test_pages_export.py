@@ -2,13 +2,13 @@
 
 import datetime as dt
 import io
-import logging
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from personnel.models import Ethnicity
+from chqs.audit import ExportRecord
+from personnel.models import Ethnicity, Person
 from personnel.roster_export import ROSTER_COLUMNS
 from tests.personnel.test_pages import enlist, make_person
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 HEADERS = [
     "STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Tôn giáo",
     "Quê quán", "Nơi thường trú", "Trình độ văn hóa", "Chuyên môn", "Ngày vào Đảng",
-    "Ngày vào Đoàn", "Chức vụ", "Chức vụ tự vệ", "Đơn vị", "Thành phần", "Ngày vào tự vệ",
-    "Quân nhân dự bị", "Sức khỏe", "Số điện thoại", "Ghi chú",
+    "Ngày chính thức", "Ngày vào Đoàn", "Chức vụ", "Chức vụ tự vệ", "Đơn vị", "Thành phần",
+    "Ngày vào tự vệ", "Tình trạng", "Quân nhân dự bị", "Sức khỏe", "Số điện thoại", "Ghi chú",
 ]  # fmt: skip
 
 
@@ -100,16 +100,61 @@ def test_the_export_follows_the_filters_and_the_scope(world, client_for, hung):
 
 
 def test_a_commanders_export_masks_personal_data(world, client_for, hung):
+    Person.objects.filter(pk=hung.pk).update(
+        residence="Số 12 đường Mậu Thân, phường Ninh Kiều, thành phố Cần Thơ"
+    )
     row = rows_by_name(export(client_for(world.commander)))["Nguyễn Văn Hùng"]
 
     assert row["Số CCCD"].value == "0010******23"
     assert row["Số điện thoại"].value == "0912****78"
+    assert row["Nơi thường trú"].value == "•••, phường Ninh Kiều, thành phố Cần Thơ"
+    staff_row = rows_by_name(export(client_for(world.staff)))["Nguyễn Văn Hùng"]
+    assert staff_row["Nơi thường trú"].value.startswith("Số 12 đường Mậu Thân")
 
 
-def test_every_export_is_written_to_the_audit_log(world, client_for, hung, caplog):
-    with caplog.at_level(logging.INFO, logger="chqs.audit"):
-        export(client_for(world.staff), gioi_tinh="M")
+def test_every_export_is_recorded_with_who_what_filter_and_rows(world, client_for, hung):
+    make_person(world.agency1, "Trần Thị Mai", gender="F")
+    export(client_for(world.staff), gioi_tinh="M", page="3")
+    export(client_for(world.commander))
 
-    record = next(r for r in caplog.records if r.name == "chqs.audit")
-    message = record.getMessage()
-    assert "user=binh" in message and "'gioi_tinh': 'M'" in message and "rows=1" in message
+    commander, staff = ExportRecord.objects.order_by("-id")[:2]
+    assert (staff.user, staff.username, staff.role, staff.unit_code) == (
+        world.staff,
+        "binh",
+        "Trợ lý",
+        "R1",
+    )
+    assert staff.filters == {"gioi_tinh": "M"}  # the page number is no filter
+    assert (staff.rows, staff.masked) == (1, False)
+    assert staff.what == "Danh sách trích ngang (trang Nhân sự)"
+    assert (commander.rows, commander.masked, commander.filters) == (2, True, {})
+
+
+def test_the_import_pages_export_is_recorded_too(world, client_for, hung):
+    client = client_for(world.staff)
+    response = client.get(reverse("imports:export", args=["people"]), {"unit": "A1"})
+    assert response.status_code == 200
+
+    record = ExportRecord.objects.get()
+    assert (record.username, record.filters, record.rows) == ("binh", {"unit": "A1"}, 1)
+    assert record.what.startswith("Danh sách trích ngang")
+
+
+def test_an_admin_reads_the_record_of_exports_and_no_one_else(world, client_for, hung):
+    export(client_for(world.clerk), q="hùng")
+    url = reverse("personnel:export_log")
+
+    page = client_for(world.admin).get(url).content.decode()
+
+    assert "Nhật ký xuất dữ liệu cá nhân" in page
+    assert "chi" in page and "Văn thư" in page and "q=hùng" in page
+    for persona in (world.staff, world.clerk, world.commander):
+        assert client_for(persona).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["=cmd|' /C calc'!A0", "+Nguyễn Văn A", "-Lê Văn B", "@Trần C"])
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(world, client_for, typed):
+    make_person(world.agency1, typed)
+    cell = rows_by_name(export(client_for(world.staff)))[typed]["Họ và tên"]
+
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)

@@ -33,6 +33,8 @@ BOARD_URLS = {
     "personnel:appointment_reject",
     "personnel:appointment_end",
 }
+# Pages about no person: classified in the central matrix only.
+OTHER_URLS = {"personnel:export_log"}
 WITH_OBJECT = [name for name, (_, naming) in URLS.items() if naming]
 WRITES = [name for name, (kind, _) in URLS.items() if kind != READ]
 
@@ -62,7 +64,7 @@ def test_every_personnel_url_is_listed_here():
         for name in resolver.namespace_dict["personnel"][1].reverse_dict
         if isinstance(name, str)
     }
-    assert names == set(URLS) | BOARD_URLS
+    assert names == set(URLS) | BOARD_URLS | OTHER_URLS
 
 
 @pytest.mark.parametrize("name", URLS)
@@ -74,9 +76,17 @@ def test_a_logged_out_visitor_is_sent_to_the_login_page(world, people, client, n
     assert response.url.startswith(reverse("login") + "?next=")
 
 
+# A read-only page answers 405 to a POST, before looking at the object.
+OBJECT_CASES = [
+    (name, method)
+    for name in WITH_OBJECT
+    for method in ("get", "post")
+    if not (URLS[name][0] == READ and method == "post")
+]
+
+
 @pytest.mark.parametrize("persona", ["staff", "clerk", "commander"])
-@pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("name", WITH_OBJECT)
+@pytest.mark.parametrize(("name", "method"), OBJECT_CASES)
 def test_another_agencys_person_is_not_found_whatever_the_role(
     world, people, client_for, name, method, persona
 ):
@@ -124,3 +134,9 @@ def test_staff_and_clerks_open_every_form_in_the_subtree(world, people, client_f
 
 def test_the_bulk_url_refuses_a_get(world, client_for):
     assert client_for(world.clerk).get(reverse("personnel:bulk")).status_code == 405
+
+
+@pytest.mark.parametrize("name", [n for n, (kind, _) in URLS.items() if kind == READ])
+def test_a_read_only_page_refuses_a_post(world, people, client_for, name):
+    response = client_for(world.staff).post(url_for(name, people["in"]))
+    assert response.status_code == 405

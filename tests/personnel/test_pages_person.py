@@ -1,10 +1,12 @@
 """The person page and the form that creates or edits a person."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
+from personnel.forms import PersonForm, person_version
 from personnel.models import BoardAppointment, Person, ServiceExtension
 from personnel.services import service_extend
 from tests.personnel.test_pages import JOIN, enlist, make_person
@@ -55,7 +57,13 @@ def test_the_person_page_shows_service_history_extension_seat_and_audit(world, c
     )
     client.post(
         reverse("personnel:person_edit", args=[person.pk]),
-        person_form(world, full_name="Nguyễn Văn Hùng", gender="M", cccd=person.cccd),
+        person_form(
+            world,
+            full_name="Nguyễn Văn Hùng",
+            gender="M",
+            cccd=person.cccd,
+            version=person_version(person),
+        ),  # fmt: skip
     )
     page = client.get(reverse("personnel:person", args=[person.pk])).content.decode()
 
@@ -68,13 +76,16 @@ def test_the_person_page_shows_service_history_extension_seat_and_audit(world, c
 
 
 def test_a_commander_reads_the_person_page_with_masked_personal_data(world, client_for):
-    person = make_person(world.agency1, cccd="092090000123", phone="0912345678")
+    person = make_person(world.agency1, cccd="092090000123", phone="0912345678",
+                         residence="Số 5 hẻm 3, phường Cái Khế, thành phố Cần Thơ")  # fmt: skip
     page = client_for(world.commander).get(reverse("personnel:person", args=[person.pk]))
     text = page.content.decode()
 
     assert page.status_code == 200
     assert "0920******23" in text and "0912****78" in text
+    assert "•••, phường Cái Khế, thành phố Cần Thơ" in text
     assert "092090000123" not in text and "0912345678" not in text  # nor in the history
+    assert "hẻm 3" not in text
     assert "Sửa thông tin" not in text
 
 
@@ -155,7 +166,8 @@ def test_a_clerk_edits_people_of_their_own_agency_only(world, client_for):
     theirs = make_person(world.agency2, "Võ Văn Kiệt")
     client = client_for(world.clerk)
 
-    data = person_form(world, full_name="Nguyễn Văn Hùng (sửa)", cccd=mine.cccd)
+    data = person_form(world, full_name="Nguyễn Văn Hùng (sửa)", cccd=mine.cccd,
+                       version=person_version(mine))  # fmt: skip
     assert client.post(reverse("personnel:person_edit", args=[mine.pk]), data).status_code == 302
     mine.refresh_from_db()
     assert mine.full_name == "Nguyễn Văn Hùng (sửa)"
@@ -174,7 +186,8 @@ def test_a_member_changes_agency_only_by_a_transfer(world, client_for):
     person = make_person(world.agency1)
     enlist(person, world.formation1)
     client = client_for(world.admin)
-    data = person_form(world, agency=world.agency2.pk, cccd=person.cccd)
+    data = person_form(world, agency=world.agency2.pk, cccd=person.cccd,
+                       version=person_version(person))  # fmt: skip
     client.post(reverse("personnel:person_edit", args=[person.pk]), data)
 
     person.refresh_from_db()
@@ -183,3 +196,73 @@ def test_a_member_changes_agency_only_by_a_transfer(world, client_for):
         "Điều chuyển"
         in client.get(reverse("personnel:person_edit", args=[person.pk])).content.decode()
     )
+
+
+# --- two staff officers editing the same person ----------------------------------------
+
+
+def edit_page_version(client, person) -> str:
+    page = client.get(reverse("personnel:person_edit", args=[person.pk])).content.decode()
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def test_the_second_of_two_simultaneous_edits_is_told_and_overwrites_nothing(world, client_for):
+    binh, an = client_for(world.staff), client_for(world.admin)
+    binh.post(reverse("personnel:person_create"), person_form(world))
+    person = Person.objects.get(cccd="001195012345")
+    url = reverse("personnel:person_edit", args=[person.pk])
+    opened_by_binh = edit_page_version(binh, person)
+    opened_by_an = edit_page_version(an, person)
+    assert opened_by_binh == opened_by_an == person_version(person)
+
+    # An changes the phone and the health grade; Bình, at the same time, the job title
+    # and the health grade.
+    first = an.post(url, person_form(world, phone="0909000111", health_grade="3",
+                                     version=opened_by_an))  # fmt: skip
+    assert first.status_code == 302
+    second = binh.post(url, person_form(world, job_title="Trưởng khoa", health_grade="1",
+                                        version=opened_by_binh))  # fmt: skip
+
+    assert second.status_code == 200
+    text = second.content.decode()
+    assert "Hồ sơ này vừa được Nguyễn Văn An sửa lúc" in text
+    assert "Thay đổi của đồng chí CHƯA được lưu." in text
+    assert "Đã cập nhật theo bản mới: Số điện thoại." in text
+    assert "Cả hai cùng sửa: Sức khỏe (loại)" in text
+    assert 'value="0909000111"' in text  # An's phone, on Bình's form now
+    assert 'value="Trưởng khoa"' in text  # what Bình typed is kept
+    person.refresh_from_db()
+    assert (person.phone, person.job_title, person.health_grade) == ("0909000111", "Điều dưỡng", 3)
+
+    # Having read the message, Bình saves the form as it came back: An's phone stays.
+    newer = re.search(r'name="version" value="(\d+)"', text).group(1)
+    assert newer == person_version(person) != opened_by_binh
+    again = binh.post(url, person_form(world, job_title="Trưởng khoa", health_grade="1",
+                                       phone="0909000111", version=newer))  # fmt: skip
+    assert again.status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.job_title, person.health_grade) == ("0909000111", "Trưởng khoa", 1)
+
+
+def test_a_person_form_opened_before_a_change_is_refused_without_a_version_too(world):
+    """The form alone: a stale or missing version is a non-field error in Vietnamese; the
+    current version is valid; a new person needs none."""
+    from units.scope import Scope
+
+    person = make_person(world.agency1, "Nguyễn Văn Hùng", cccd="092090000123")
+    scope = Scope(world.staff)
+    options = {"scope": scope, "agencies": scope.units().agencies(), "instance": person}
+    opened = person_version(person)
+    person.phone = "0909000111"
+    person.save()
+
+    for version in (opened, "", "abc"):
+        data = person_form(world, full_name="Nguyễn Văn Hùng", gender="M", cccd=person.cccd,
+                           version=version)  # fmt: skip
+        form = PersonForm(data, **options)
+        assert not form.is_valid()
+        assert "Thay đổi của đồng chí CHƯA được lưu." in form.non_field_errors()[0]
+    fresh = person_form(world, full_name="Nguyễn Văn Hùng", gender="M", cccd=person.cccd,
+                        version=person_version(person))  # fmt: skip
+    assert PersonForm(fresh, **options).is_valid()
+    assert PersonForm(person_form(world), scope=scope, agencies=options["agencies"]).is_valid()
