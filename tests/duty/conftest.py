@@ -35,7 +35,7 @@ def make_members(agency, count: int, *, joined_on=dt.date(2023, 1, 1), leader_ev
             full_name=name,
             birth_date=dt.date(1990, 1, 1) + dt.timedelta(days=i),
             gender="F" if "Thị" in name else "M",
-            cccd=f"09209{agency.pk:02d}{i:05d}",
+            cccd=f"09209{agency.pk % 100:02d}{i:05d}",
         )
         Service.objects.create(
             person=person,
