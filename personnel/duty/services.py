@@ -25,6 +25,7 @@ from .models import (
     DutyPolicy,
     DutyTurn,
     TurnState,
+    Unavailability,
 )
 
 
@@ -236,3 +237,14 @@ def attendance_record(
     assignment.save()
     turn_recount(turn=turn)
     return assignment
+
+
+def unavailability_add(
+    *, person: Person, starts_on: dt.date, ends_on: dt.date, reason: str, note: str = ""
+) -> Unavailability:
+    """Record that `person` may not be put on duty from `starts_on` to `ends_on`."""
+    if ends_on < starts_on:
+        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
+    return Unavailability.objects.create(
+        person=person, starts_on=starts_on, ends_on=ends_on, reason=reason, note=note
+    )
