@@ -85,6 +85,9 @@ class Target:
     holding: BoardAppointment  # the member's confirmed seat (Phó Chỉ huy trưởng): to end
     proposal: BoardAppointment  # the newcomer proposed as Chính trị viên: to confirm/reject
     job: ImportJob | None = None  # an upload ready to apply: the persona's own, or another's
+    # -- duty -- (filled by duty_side)
+    turn: object = None  # a published duty turn of the agency, the member in its crew
+    crew_row: object = None  # the member's row in that turn
 
 
 @dataclass(frozen=True)
@@ -388,6 +391,98 @@ ROUTES: dict[str, Route] = {
     "personnel:appointment_end": Route(get=CHANGE, post=CHANGE, kwargs=holding, payload=end_form),
 }
 
+
+# -- duty -- (personnel/duty: turns are in scope when the unit running them is; planning
+# and publishing need change_structure, recording attendance change_people)
+
+
+def duty_side(t: Target) -> Target:
+    """A published turn of the agency (03/03/2025) with the member as officer and crew,
+    and a draft turn in April 2025 for the publish action."""
+    from personnel.duty.models import DutyKind, TurnState
+    from personnel.duty.services import turn_save
+
+    kind = DutyKind.objects.get(code="san-sang-chien-dau", province__isnull=True)
+    at = dt.datetime(2025, 3, 3, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    turn, _ = turn_save(
+        unit=t.agency, kind=kind, starts_at=at, ends_at=at + dt.timedelta(hours=24),
+        crew=[t.member], officer=t.member, state=TurnState.PUBLISHED,
+    )  # fmt: skip
+    april = at + dt.timedelta(days=40)
+    turn_save(
+        unit=t.agency, kind=kind, starts_at=april, ends_at=april + dt.timedelta(hours=24),
+        crew=[t.member], officer=t.member,
+    )  # fmt: skip
+    return replace(t, turn=turn, crew_row=turn.assignments.get())
+
+
+def duty_turn(t: Target) -> dict:
+    return {"pk": t.turn.pk}
+
+
+def duty_crew_row(t: Target) -> dict:
+    return {"pk": t.turn.pk, "member": t.crew_row.pk}
+
+
+def duty_turn_form(s: Stage, t: Target) -> dict:
+    return {
+        "kind": t.turn.kind_id,
+        "day": "03/03/2025",
+        "start_time": "07:30",
+        "end_day": "04/03/2025",
+        "end_time": "07:30",
+        "place": "Cổng chính",
+        "officer": t.member.pk,
+        "crew": [t.member.pk],
+    }
+
+
+def duty_attendance_form(s: Stage, t: Target) -> dict:
+    return {"absent": "on", "reason": "sick", "hours": "", "replaced_by": ""}
+
+
+def duty_unavailable_form(s: Stage, t: Target) -> dict:
+    return {"starts_on": "01/06/2025", "ends_on": "05/06/2025", "reason": "leave", "note": ""}
+
+
+def duty_planner_form(s: Stage, t: Target) -> dict:
+    from personnel.duty.models import DutyKind
+
+    kind = DutyKind.objects.get(code="tuan-tra-canh-gac", province__isnull=True)
+    return {
+        "kinds": [kind.pk],
+        "starts_on": "01/05/2025",
+        "ends_on": "03/05/2025",
+        "pattern": "daily",
+        "crew_size": "1",
+        "action": "save",
+    }
+
+
+def duty_publish_form(s: Stage, t: Target) -> dict:
+    return {"thang": "2025-04"}
+
+
+DUTY_ROUTES: dict[str, Route] = {
+    "duty:turns": Route(get="view", query=don_vi),
+    "duty:tallies": Route(get="view", query=don_vi),
+    "duty:turn": Route(get="view", kwargs=duty_turn),
+    "duty:turn_edit": Route(get=CHANGE, post=CHANGE, kwargs=duty_turn, payload=duty_turn_form),
+    "duty:attendance": Route(
+        get=PEOPLE, post=PEOPLE, kwargs=duty_crew_row, payload=duty_attendance_form
+    ),
+    "duty:ledger": Route(get="view", kwargs=member),
+    "duty:unavailable_add": Route(
+        get=None, post=PEOPLE, kwargs=member, payload=duty_unavailable_form
+    ),
+    "duty:month": Route(get="view", kwargs=agency),
+    "duty:planner": Route(get=CHANGE, post=CHANGE, kwargs=agency, payload=duty_planner_form),
+    "duty:publish": Route(get=None, post=CHANGE, kwargs=agency, payload=duty_publish_form),
+    "duty:month_pdf": Route(get="view", kwargs=agency, download=True),
+    "duty:month_xlsx": Route(get="view", kwargs=agency, download=True),
+}
+ROUTES.update(DUTY_ROUTES)
+
 # Views known to answer the wrong code: the case is an expected failure (strict, so the
 # fix turns it into a failure that asks to remove the entry here). Keyed by case id, e.g.
 # "units:create-clerk-out_of_scope-GET": "checks the role (403) before the object (404)".
@@ -564,6 +659,7 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
             IN: side(w.agency1, w.formation1, w.region1),
             OUT: side(w.agency2, w.formation2, w.region2),
         }
+        sides = {key: duty_side(t) for key, t in sides.items()}
         yield Stage(world=w, sides=sides, jobs=jobs, units_xlsx=content)
         transaction.set_rollback(True)
 
