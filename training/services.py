@@ -139,6 +139,11 @@ def withdraw(*, nomination: Nomination, reason: str) -> None:
     nomination.save(update_fields=["state", "change_reason"])
 
 
+def days_text(days: Decimal) -> str:
+    """Decimal("5.0") → "5", Decimal("6.5") → "6,5"."""
+    return f"{days.normalize():f}".replace(".", ",")
+
+
 @dataclass
 class ResultEntry:
     attendance: str  # "", "present", "absent"
@@ -161,7 +166,8 @@ def check_entry(course: Course, entry: ResultEntry) -> list[str]:
             errors.append("Vắng mặt cần ghi lý do.")
     elif entry.attendance == Attendance.PRESENT:
         if entry.days is not None and not (0 < entry.days <= course.days):
-            errors.append(f"Số ngày tham gia phải từ 0,5 đến {course.days:g}.".replace(".", ","))
+            most = days_text(course.days)
+            errors.append(f"Số ngày tham gia phải từ 0,5 đến {most}.")
     elif entry.result:
         errors.append("Chưa ghi có mặt thì chưa có kết quả.")
     return errors

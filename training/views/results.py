@@ -16,7 +16,7 @@ from units.models import today
 from .. import scope as training_scope
 from .. import selectors
 from ..models import Attendance, Result
-from ..services import ResultEntry, results_record
+from ..services import ResultEntry, days_text, results_record
 
 _nominees = selectors.course_nominees
 
@@ -64,7 +64,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("training:results", pk=course.pk)
     for n in rows:
         if not hasattr(n, "typed_days"):
-            n.typed_days = f"{n.days_attended:g}".replace(".", ",") if n.attendance else ""
+            n.typed_days = days_text(n.days_attended) if n.attendance else ""
     context = {
         "course": course,
         "rows": rows,
