@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from personnel.models import Person
 from units.models import Unit
@@ -92,8 +93,10 @@ def nominate(*, course: Course, agency: Unit, people: list[Person], by) -> Nomin
         raise ValidationError(f"Đã được cử vào lớp này: {', '.join(sorted(taken))}.")
     _check_eligible(course, people)
     with transaction.atomic():
-        Nomination.objects.bulk_create(
-            [Nomination(course=course, person=p, agency=agency, nominated_by=by) for p in people]
+        bulk_create_with_history(  # the history says who nominated whom, and when
+            [Nomination(course=course, person=p, agency=agency, nominated_by=by) for p in people],
+            Nomination,
+            default_user=by,
         )
     return _outcome(course, agency, len(people))
 

@@ -67,6 +67,7 @@ def test_the_clerk_nominates_and_is_warned_over_quota(world, course, client_for)
     assert "Đã cử 3 người, vượt chỉ tiêu 2." in texts(response)
     nomination = Nomination.objects.filter(course=course).first()
     assert nomination.agency == world.agency1 and nomination.nominated_by == world.clerk
+    assert nomination.history.get().history_user == world.clerk
 
 
 def test_a_person_who_does_not_qualify_is_refused_and_nothing_is_written(world, course, client_for):
