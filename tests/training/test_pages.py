@@ -219,3 +219,22 @@ def test_compliance_takes_the_same_queries_for_more_agencies_and_courses(world, 
     assert len(large) == len(small)
     html = response.content.decode()
     assert html.index("Công ty Điện lực") < html.index("Sở Y tế")  # 50% before 0%
+
+
+def test_a_large_course_is_entered_page_by_page_under_the_form_field_limit(
+    world, course, client_for
+):
+    f.attend(course, f.people(world.agency1, 230, "Học viên"), 0)
+    Nomination.objects.filter(course=course).update(attendance="", absence_reason="")
+    client = client_for(world.staff)
+    url = reverse("training:results", kwargs={"pk": course.pk})
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"trang": 2}).content.decode()
+    assert first.count('name="att-') == 200
+    assert second.count('name="att-') == 30
+    last = Nomination.objects.order_by("person__full_name").last()
+    response = client.post(f"{url}?trang=2", {f"att-{last.pk}": "present"})
+    assert response.status_code == 302 and response.url.endswith("?trang=2")
+    last.refresh_from_db()
+    assert last.attendance == "present"

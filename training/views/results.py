@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from chqs.pdf import Letterhead, render_pdf
@@ -19,6 +21,7 @@ from ..models import Attendance, Result
 from ..services import ResultEntry, days_text, results_record
 
 _nominees = selectors.course_nominees
+PER_PAGE = 200
 
 
 def _days(raw: str) -> Decimal | None:
@@ -37,7 +40,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     course = training_scope.get_course(scope, pk)
     training_scope.require_manage(scope, course.organiser)
-    rows = _nominees(course)
+    # A sheet of PER_PAGE rows (4 fields each) stays under Django's 1.000 form fields.
+    paginator = Paginator(_nominees(course), PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang"))
+    rows = list(page.object_list)
     if request.method == "POST":
         entries = {
             n.pk: ResultEntry(
@@ -61,13 +67,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
                     n.typed_days = request.POST.get(f"days-{n.pk}", "")
         else:
             messages.success(request, f"Đã lưu kết quả ({changed} người thay đổi).")
-            return redirect("training:results", pk=course.pk)
+            url = reverse("training:results", kwargs={"pk": course.pk})
+            return redirect(f"{url}?trang={page.number}" if page.number > 1 else url)
     for n in rows:
         if not hasattr(n, "typed_days"):
             n.typed_days = days_text(n.days_attended) if n.attendance else ""
     context = {
         "course": course,
         "rows": rows,
+        "page": page,
         "attendance_choices": Attendance.choices,
         "result_choices": Result.choices,
     }
