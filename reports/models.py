@@ -55,6 +55,9 @@ class ReportingRule(models.Model):
     cutoff_day = models.PositiveSmallIntegerField(
         "ngày chốt số liệu", default=TT58_CUTOFF_DAY, help_text="0: theo tháng dương lịch"
     )
+    place = models.CharField(
+        "địa danh trên văn bản", max_length=80, blank=True, help_text="Ví dụ: Cần Thơ"
+    )
     days_quarter = models.PositiveSmallIntegerField("hạn nộp báo cáo quý (ngày)", default=5)
     days_half = models.PositiveSmallIntegerField("hạn nộp báo cáo 6 tháng (ngày)", default=5)
     days_year = models.PositiveSmallIntegerField("hạn nộp báo cáo năm (ngày)", default=10)
