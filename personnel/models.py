@@ -348,3 +348,17 @@ class BoardAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} – {self.person}"
+
+
+# Duty rotations live in their own sub-package; importing them here registers the models
+# with the personnel app (migrations in personnel/migrations).
+from .duty.models import (  # noqa: E402, F401
+    DutyAssignment,
+    DutyKind,
+    DutyPlan,
+    DutyPolicy,
+    DutyTurn,
+    HolidayDate,
+    HolidayRule,
+    Unavailability,
+)
