@@ -48,6 +48,7 @@ from reports.models import Return
 from reports.periods import parse_period
 from reports.tasks import build_annex
 from tests.personas import PASSWORD, World, make_world
+from training.models import Audience, Course, Nomination, Quota, TrainingPlan
 from units.models import BoardPositionKind, Formation, Role, Unit
 from units.scope import CAPABILITIES
 
@@ -92,6 +93,10 @@ class Target:
     draft: Return | None = None  # the agency's return for 2023-Q1, a draft ready to submit
     submitted: Return | None = None  # 2023-Q2, submitted: to approve or send back
     approved: Return | None = None  # 2023-Q3, approved (frozen PDF) with its annex built
+
+    # -- training --
+    course: Course | None = None  # organised by the agency, with a quota for it
+    nomination: Nomination | None = None  # a trainee of the agency nominated to `course`
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,98 @@ def with_returns(t: Target, user) -> Target:
     return replace(t, draft=draft, submitted=submitted, approved=approved)
 
 
+# -- training --
+
+
+def training_plan(t: Target) -> dict:
+    return {"pk": t.course.plan_id}
+
+
+def training_course(t: Target) -> dict:
+    return {"pk": t.course.pk}
+
+
+def training_course_agency(t: Target) -> dict:
+    return {"pk": t.course.pk, "code": t.agency.code}
+
+
+def training_nomination(t: Target) -> dict:
+    return {"pk": t.course.pk, "code": t.agency.code, "nomination_pk": t.nomination.pk}
+
+
+def training_plan_form(s: Stage, t: Target) -> dict:
+    return {"year": "2027", "organiser": s.world.agency1.pk, "title": "Kế hoạch năm 2027"}
+
+
+def training_course_form(s: Stage, t: Target) -> dict:
+    return {
+        "code": "HL-MOI",
+        "name": "Huấn luyện tự vệ tại chỗ",
+        "audience": Audience.objects.get(code="in-place").pk,
+        "starts_on": "07/04/2025",
+        "ends_on": "13/04/2025",
+        "days": "7",
+        "place": "Hội trường",
+        "sessions": "",
+    }
+
+
+def training_course_edit_form(s: Stage, t: Target) -> dict:
+    c = t.course
+    return {
+        **training_course_form(s, t),
+        "code": c.code,
+        "starts_on": c.starts_on.strftime("%d/%m/%Y"),
+        "ends_on": c.ends_on.strftime("%d/%m/%Y"),
+        "days": "5",
+    }
+
+
+def training_quota_form(s: Stage, t: Target) -> dict:
+    return {f"q-{t.agency.pk}": "9"}
+
+
+def training_nominate_form(s: Stage, t: Target) -> dict:
+    return {"chon": [t.member.pk]}
+
+
+def training_substitute_form(s: Stage, t: Target) -> dict:
+    return {"person": t.member.pk, "reason": "Ốm"}
+
+
+def training_withdraw_form(s: Stage, t: Target) -> dict:
+    return {"reason": "Công tác"}
+
+
+def training_results_form(s: Stage, t: Target) -> dict:
+    n = t.nomination.pk
+    return {f"att-{n}": "present", f"days-{n}": "", f"reason-{n}": "", f"result-{n}": "dat"}
+
+
+def training_side(t: Target) -> Target:
+    """The agency's own in-place course (2025) with a quota, and a serving trainee
+    nominated to it; the side's member qualifies too (to nominate, to substitute)."""
+    plan = TrainingPlan.objects.create(organiser=t.agency, year=2025, title="Kế hoạch 2025")
+    course = Course.objects.create(
+        plan=plan, code=f"HL-{t.agency.code}", name="Huấn luyện tự vệ tại chỗ",
+        audience=Audience.objects.get(code="in-place"), organiser=t.agency,
+        starts_on=dt.date(2025, 3, 3), ends_on=dt.date(2025, 3, 9), days=7, place="Hội trường",
+    )  # fmt: skip
+    Quota.objects.create(course=course, agency=t.agency, quantity=3)
+    trainee = Person.objects.create(
+        agency=t.agency, full_name="Đỗ Văn Học", birth_date=dt.date(1992, 4, 4), gender="M",
+        cccd=f"0920920{t.agency.pk:05d}",
+    )  # fmt: skip
+    service_open(
+        person=trainee,
+        joined_on=dt.date(2022, 2, 1),
+        position=ServicePosition.objects.get(code="chien-si"),
+        formation=t.formation,
+    )
+    nomination = Nomination.objects.create(course=course, person=trainee, agency=t.agency)
+    return replace(t, course=course, nomination=nomination)
+
+
 # -- the classification: one entry per URL name ----------------------------------------
 
 CHANGE, PEOPLE = "change_structure", "change_people"
@@ -463,6 +560,38 @@ ROUTES: dict[str, Route] = {
     "reports:annex_download": Route(
         get="view", kwargs=lambda t: {"pk": t.approved.pk}, download=True
     ),
+    # -- training --
+    # A course is visible with its organiser or an agency with a quota in scope; managing
+    # it needs change_structure, nominating change_people for the agency.
+    "training:index": Route(get="view"),
+    "training:plan_create": Route(get=CHANGE, post=CHANGE, payload=training_plan_form),
+    "training:plan": Route(get="view", kwargs=training_plan),
+    "training:course_create": Route(
+        get=CHANGE, post=CHANGE, kwargs=training_plan, payload=training_course_form
+    ),
+    "training:course": Route(get="view", kwargs=training_course),
+    "training:course_edit": Route(
+        get=CHANGE, post=CHANGE, kwargs=training_course, payload=training_course_edit_form
+    ),
+    "training:quotas": Route(
+        get=CHANGE, post=CHANGE, kwargs=training_course, payload=training_quota_form
+    ),
+    "training:quotas_export": Route(get="view", kwargs=training_course, download=True),
+    "training:nominate": Route(
+        get=PEOPLE, post=PEOPLE, kwargs=training_course_agency, payload=training_nominate_form
+    ),
+    "training:substitute": Route(
+        get=None, post=PEOPLE, kwargs=training_nomination, payload=training_substitute_form
+    ),
+    "training:withdraw": Route(
+        get=None, post=PEOPLE, kwargs=training_nomination, payload=training_withdraw_form
+    ),
+    "training:results": Route(
+        get=CHANGE, post=CHANGE, kwargs=training_course, payload=training_results_form
+    ),
+    "training:attendance_pdf": Route(get=CHANGE, kwargs=training_course),
+    "training:compliance": Route(get="view", query=don_vi),
+    "training:compliance_export": Route(get="view", query=don_vi, download=True),
 }
 
 # Views known to answer the wrong code: the case is an expected failure (strict, so the
@@ -632,8 +761,8 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
                 status=ImportStatus.READY,
             )
         sides = {
-            IN: side(w.agency1, w.formation1, w.region1),
-            OUT: side(w.agency2, w.formation2, w.region2),
+            IN: training_side(side(w.agency1, w.formation1, w.region1)),
+            OUT: training_side(side(w.agency2, w.formation2, w.region2)),
         }
         sides = {key: with_returns(t, w.admin) for key, t in sides.items()}  # -- reports --
         yield Stage(world=w, sides=sides, jobs=jobs, units_xlsx=content)

@@ -63,3 +63,25 @@ def register_demo_step(step: DemoStep) -> DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     return list(_demo_steps)
+
+
+class PersonSection(NamedTuple):
+    """A card on the person page from an app above personnel: a template and its context."""
+
+    template: str
+    context: dict
+
+
+# A provider takes a Person and the request's scope and returns sections (or none).
+PersonSections = Callable[[object, object], list[PersonSection]]
+_person_section_providers: list[PersonSections] = []
+
+
+def register_person_sections(provider: PersonSections) -> PersonSections:
+    if provider not in _person_section_providers:
+        _person_section_providers.append(provider)
+    return provider
+
+
+def person_sections(person, scope) -> list[PersonSection]:
+    return [s for provider in _person_section_providers for s in provider(person, scope)]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from units.extensions import person_sections
 from units.models import Role, Unit, today
 
 from .. import rules
@@ -67,6 +68,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointments": appointments,
         "alerts": alerts,
         "history": person_history(person, private=private),
+        "sections": person_sections(person, scope),  # cards of apps above (training)
         "can_change": scope.can("change_people"),
         "status_actions": [
             (code, label) for code, label in STATUS_ACTIONS if current and code != current.status
