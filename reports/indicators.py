@@ -329,8 +329,11 @@ def compute(unit: Unit, period: Period, as_of: dt.date | None = None) -> dict:
     boards, board_rows = _boards(scope)
     members = _members(scope)
     staff = sum(a["staff_count"] or 0 for a in agencies)
-    duty = sections.duty(scope.agency_ids(), period.start, period.end)
-    training = sections.training(scope.agency_ids(), period.start, period.end)
+    unit_ids = [row["id"] for row in scope.unit_ids()]
+    ancestors = unit.ancestors(period.end)
+    province_id = ancestors[0].pk if ancestors else unit.pk
+    duty = sections.duty(unit_ids, period.start, period.end, province_id)
+    training = sections.training([a["id"] for a in agencies], period.start, period.end, scope.as_of)
     return {
         "unit": {"code": unit.code, "name": unit.name},
         "period": {**period.as_dict(scope.as_of), "title": period.title},
