@@ -5,6 +5,7 @@ picture and nothing is fetched from outside. Labels use the Vietnamese number fo
 from __future__ import annotations
 
 import base64
+import re
 
 import pygal
 from pygal.style import Style
@@ -32,13 +33,19 @@ CONFIG = {
     "width": 640,
     "height": 300,
     "print_values": True,
+    "no_data_text": "Chưa có số liệu",
     "show_legend": False,
     "value_formatter": lambda v: format_int(v) if v is not None else "",
 }
 
 
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+
+
 def _svg(chart) -> str:
-    return chart.render(is_unicode=True)
+    # pygal always embeds its tooltip configuration as a <script>, even without the
+    # tooltip library: drop it, the picture is static.
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 def data_uri(svg: str) -> str:

@@ -126,6 +126,15 @@ def parse_period(label: str, *, cutoff_day: int = TT58_CUTOFF_DAY) -> Period:
     return Period(label=text, kind=kind, start=start, end=end, year=year, part=number)
 
 
+def default_label(on=None) -> str:
+    """The six-month period that has most recently ended (or is running)."""
+    on = on or dt.date.today()
+    for label in (f"{on.year}-H2", f"{on.year}-H1", f"{on.year - 1}-H2"):
+        if parse_period(label).start <= on:
+            return label
+    return f"{on.year}-H1"
+
+
 def period_choices(year: int) -> list[tuple[str, str]]:
     """The named periods of a year, for a select box."""
     labels = [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-H1", f"{year}-H2", str(year)]

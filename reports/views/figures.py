@@ -17,7 +17,7 @@ from .. import scope as scoped
 from ..charts import report_charts
 from ..documents import letterhead, return_pdf
 from ..excel import XLSX_CONTENT_TYPE, return_xlsx
-from ..periods import parse_period, period_choices
+from ..periods import default_label, period_choices
 from ..selectors import returns_of
 from .common import BadPeriod, bad_period, subject_of
 
@@ -35,15 +35,6 @@ FILTER_TITLES = {
     "position": "chức vụ",
     "age": "độ tuổi",
 }
-
-
-def default_label(on=None) -> str:
-    """The six-month period that has most recently ended (or is running)."""
-    on = on or today()
-    for label in (f"{on.year}-H2", f"{on.year}-H1", f"{on.year - 1}-H2"):
-        if parse_period(label).start <= on:
-            return label
-    return f"{on.year}-H1"
 
 
 @login_required
@@ -67,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "units": units,
         "root": scope.root,
         "choices": period_choices(year) + period_choices(year - 1),
-        "default_label": default_label(),
+        "default_label": default_label(today()),
         "returns": returns,
     }
     return render(request, "reports/index.html", context)

@@ -130,3 +130,24 @@ def test_the_command_line_writes_json_pdf_and_xlsx(world, tmp_path):
         "report", unit="R1", period="2023-H1", format="xlsx", output=str(tmp_path / "r.xlsx")
     )
     assert load_workbook(tmp_path / "r.xlsx")["Theo cơ quan"]["F3"].value == 1
+
+
+def test_commanders_and_staff_get_the_dashboard_with_server_drawn_charts(world, client_for):
+    member(world.agency1, world.formation1, joined_on=D(2020, 3, 1))
+    html = client_for(world.commander).get(reverse("home")).content.decode()
+    assert "data-dashboard=" in html
+    assert html.count('src="data:image/svg+xml;base64,') >= 3
+    assert 'data-figure="dashboard-members">1<' in html
+    assert "<script" not in html.split("data-dashboard=")[1].split("</section>")[0]
+    assert "data-dashboard=" in client_for(world.staff).get(reverse("home")).content.decode()
+    assert "data-dashboard=" not in client_for(world.clerk).get(reverse("home")).content.decode()
+
+
+def test_the_pdf_carries_the_same_chart_as_the_page(world, client_for):
+    from reports.charts import strength_by_kind
+    from reports.indicators import compute
+    from reports.periods import parse_period
+
+    member(world.agency1, world.formation1)
+    svg = strength_by_kind(compute(world.region1, parse_period("2023-H1")))
+    assert svg.startswith("<svg") and "Tự vệ tại chỗ" in svg and "<script" not in svg
