@@ -25,7 +25,15 @@ STYLE = Style(
     value_font_size=11,
     title_font_size=14,
     legend_font_size=11,
+    no_data_font_size=22,
 )
+def _whole(value) -> str:
+    """1122 → "1.122"; the axis ticks pygal puts between whole numbers stay blank."""
+    if value is None or value != int(value):
+        return ""
+    return format_int(int(value))
+
+
 CONFIG = {
     "style": STYLE,
     "js": [],  # no script: a static picture (and nothing from a CDN)
@@ -35,7 +43,7 @@ CONFIG = {
     "print_values": True,
     "no_data_text": "Chưa có số liệu",
     "show_legend": False,
-    "value_formatter": lambda v: format_int(v) if v is not None else "",
+    "value_formatter": lambda v: _whole(v),
 }
 
 

@@ -29,11 +29,12 @@ def dashboard_panel(request) -> str:
         "Chưa trình": status["counts"]["in_progress"] + status["counts"]["missing"],
         "Quá hạn": status["late"],
     }
-    pictures = [charts.strength_by_kind(figures)]
-    if any(r["training_quota"] for r in figures["rows"]):
-        pictures.append(charts.training_by_agency(figures))
-    pictures.append(charts.man_days_by_month(figures))
-    pictures.append(charts.returns_status(counts))
+    pictures = [
+        charts.strength_by_kind(figures),
+        charts.training_by_agency(figures),
+        charts.man_days_by_month(figures),
+        charts.returns_status(counts),
+    ]
     context = {
         "f": figures,
         "period": period,
