@@ -27,6 +27,8 @@ STYLE = Style(
     legend_font_size=11,
     no_data_font_size=22,
 )
+
+
 def _whole(value) -> str:
     """1122 → "1.122"; the axis ticks pygal puts between whole numbers stay blank."""
     if value is None or value != int(value):
