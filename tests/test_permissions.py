@@ -44,6 +44,10 @@ from personnel.models import (
     StatusReason,
 )
 from personnel.services import service_open
+from reports import services as report_services
+from reports.models import Return
+from reports.periods import parse_period
+from reports.tasks import build_annex
 from tests.personas import PASSWORD, World, make_world
 from training.models import Audience, Course, Nomination, Quota, TrainingPlan
 from units.models import BoardPositionKind, Formation, Role, Unit
@@ -89,6 +93,11 @@ class Target:
     # -- duty -- (filled by duty_side)
     turn: object = None  # a published duty turn of the agency, the member in its crew
     crew_row: object = None  # the member's row in that turn
+    # -- reports --
+    draft: Return | None = None  # the agency's return for 2023-Q1, a draft ready to submit
+    submitted: Return | None = None  # 2023-Q2, submitted: to approve or send back
+    approved: Return | None = None  # 2023-Q3, approved (frozen PDF) with its annex built
+
     # -- training --
     course: Course | None = None  # organised by the agency, with a quota for it
     nomination: Nomination | None = None  # a trainee of the agency nominated to `course`
@@ -317,6 +326,44 @@ def end_form(s: Stage, t: Target) -> dict:
     return {"on": "01/06/2025", "reason": "Nghỉ hưu"}
 
 
+# -- reports --
+
+
+def report_of(t: Target) -> dict:
+    return {"code": t.agency.code, "period": "2023-H1"}
+
+
+def return_form(s: Stage, t: Target) -> dict:
+    return {
+        "as_of": "15/07/2023", "place": "Cần Thơ", "issued_on": "", "symbol": "BC-BCHQS",
+        "signing_form": "cht", "signer_name": "Nguyễn Văn Chỉ", "recipients": "Lưu: VT",
+        "situation": "Tình hình ổn định.", "leadership": "", "shortcomings": "",
+        "next_tasks": "", "proposals": "",
+    }  # fmt: skip
+
+
+def send_back_form(s: Stage, t: Target) -> dict:
+    return {"comment": "Bổ sung số liệu huấn luyện"}
+
+
+def with_returns(t: Target, user) -> Target:
+    """The agency's returns in three states; the approved one with its annex built."""
+
+    def new(label: str) -> Return:
+        ret = report_services.return_create(
+            unit=t.agency, period=parse_period(label), as_of=parse_period(label).end, user=user
+        )
+        return report_services.return_update(ret=ret, data={"signer_name": "Trần Văn Ban"})
+
+    draft = new("2023-Q1")
+    submitted = report_services.return_submit(ret=new("2023-Q2"), user=user)
+    approved = report_services.return_submit(ret=new("2023-Q3"), user=user)
+    approved = report_services.return_approve(ret=approved, user=user)
+    build_annex.call(approved.pk)
+    approved.refresh_from_db()
+    return replace(t, draft=draft, submitted=submitted, approved=approved)
+
+
 # -- training --
 
 
@@ -485,6 +532,41 @@ ROUTES: dict[str, Route] = {
         get=None, post=CHANGE, kwargs=proposal, payload=reject_form
     ),
     "personnel:appointment_end": Route(get=CHANGE, post=CHANGE, kwargs=holding, payload=end_form),
+    # -- reports -- figures of a unit for a period (the unit is the object); a return by
+    # its id, in scope when its unit is. Staff write returns, commanders decide them.
+    "reports:index": Route(get="view"),
+    "reports:figures": Route(get="view", kwargs=report_of),
+    "reports:records": Route(get="view", kwargs=lambda t: {**report_of(t), "metric": "members"}),
+    "reports:json": Route(get="view", kwargs=report_of, download=True),
+    "reports:pdf": Route(get="view", kwargs=report_of, download=True),
+    "reports:xlsx": Route(get="view", kwargs=report_of, download=True),
+    "reports:status": Route(get="view", kwargs=report_of),
+    "reports:return_create": Route(get=None, post=CHANGE, kwargs=report_of, payload=nothing),
+    "reports:return": Route(get="view", kwargs=lambda t: {"pk": t.draft.pk}),
+    "reports:return_edit": Route(
+        get=CHANGE, post=CHANGE, kwargs=lambda t: {"pk": t.draft.pk}, payload=return_form
+    ),
+    "reports:return_submit": Route(
+        get=None, post=CHANGE, kwargs=lambda t: {"pk": t.draft.pk}, payload=nothing
+    ),
+    "reports:return_approve": Route(
+        get=None, post="approve", kwargs=lambda t: {"pk": t.submitted.pk}, payload=nothing
+    ),
+    "reports:return_send_back": Route(
+        get=None, post="approve", kwargs=lambda t: {"pk": t.submitted.pk}, payload=send_back_form
+    ),
+    "reports:return_correct": Route(
+        get=None, post=CHANGE, kwargs=lambda t: {"pk": t.approved.pk}, payload=nothing
+    ),
+    "reports:return_pdf": Route(get="view", kwargs=lambda t: {"pk": t.approved.pk}, download=True),
+    "reports:return_compare": Route(get="view", kwargs=lambda t: {"pk": t.approved.pk}),
+    "reports:annex_start": Route(
+        get=None, post="view", kwargs=lambda t: {"pk": t.draft.pk}, payload=nothing
+    ),
+    "reports:annex_progress": Route(get="view", kwargs=lambda t: {"pk": t.draft.pk}),
+    "reports:annex_download": Route(
+        get="view", kwargs=lambda t: {"pk": t.approved.pk}, download=True
+    ),
     # -- training --
     # A course is visible with its organiser or an agency with a quota in scope; managing
     # it needs change_structure, nominating change_people for the agency.
@@ -788,6 +870,7 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
             OUT: training_side(side(w.agency2, w.formation2, w.region2)),
         }
         sides = {key: duty_side(t) for key, t in sides.items()}
+        sides = {key: with_returns(t, w.admin) for key, t in sides.items()}  # -- reports --
         yield Stage(world=w, sides=sides, jobs=jobs, units_xlsx=content)
         transaction.set_rollback(True)
 

@@ -85,3 +85,19 @@ def register_person_sections(provider: PersonSections) -> PersonSections:
 
 def person_sections(person, scope) -> list[PersonSection]:
     return [s for provider in _person_section_providers for s in provider(person, scope)]
+
+
+# Panels of the home page from apps above units (the reports dashboard): a provider
+# takes the request and returns rendered HTML, or "" when that user gets no panel.
+HomePanel = Callable[[object], str]
+_home_panels: list[HomePanel] = []
+
+
+def register_home_panel(provider: HomePanel) -> HomePanel:
+    if provider not in _home_panels:
+        _home_panels.append(provider)
+    return provider
+
+
+def home_panels(request) -> list[str]:
+    return [html for provider in _home_panels if (html := provider(request))]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .extensions import board_links
+from .extensions import board_links, home_panels
 from .filters import UnitFilter
 from .forms import (
     BoardForm,
@@ -34,7 +34,8 @@ def _form_error(form, exc: ValidationError) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope
-    return render(request, "units/home.html", {"figures": home_figures(scope), "root": scope.root})
+    context = {"figures": home_figures(scope), "root": scope.root, "panels": home_panels(request)}
+    return render(request, "units/home.html", context)
 
 
 @login_required

@@ -1,0 +1,45 @@
+"""The commanders' and staff officers' dashboard on the home page (a units.extensions
+home panel): the key figures of their subtree for the latest six-month period, with the
+charts drawn on the server (reports.charts) — the same SVG the PDF carries."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from units.models import Role, today
+
+from . import charts, indicators
+from .periods import default_label
+from .selectors import period_for, returns_status
+
+DASHBOARD_ROLES = {Role.ADMIN, Role.STAFF, Role.COMMANDER}
+
+
+def dashboard_panel(request) -> str:
+    scope = request.scope
+    root = scope.root
+    if root is None or scope.role not in DASHBOARD_ROLES:
+        return ""
+    period = period_for(root, default_label(today()))
+    figures = indicators.compute(root, period)
+    status = returns_status(root, period)
+    counts = {
+        "Đã phê duyệt": status["counts"]["approved"],
+        "Đã trình": status["counts"]["submitted"],
+        "Chưa trình": status["counts"]["in_progress"] + status["counts"]["missing"],
+        "Quá hạn": status["late"],
+    }
+    pictures = [
+        charts.strength_by_kind(figures),
+        charts.training_by_agency(figures),
+        charts.man_days_by_month(figures),
+        charts.returns_status(counts),
+    ]
+    context = {
+        "f": figures,
+        "period": period,
+        "root": root,
+        "status": status,
+        "charts": [charts.data_uri(svg) for svg in pictures],
+    }
+    return render_to_string("reports/_dashboard.html", context, request=request)
