@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from chqs.models import ImportJob, ImportStatus
 
-from . import engine, marked, registry
+from . import engine, marked, registry, tasks
 from .readers import ImportFileError, read_table, sheet_names
 from .tasks import apply_job, preview_job
 from .xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
@@ -269,7 +269,7 @@ def _job_context(job: ImportJob, kind: registry.Kind, recheck: RecheckForm | Non
 
 @login_required
 def job(request, token):
-    job = _job_or_404(request, token)
+    job = tasks.check_lost(_job_or_404(request, token))
     kind = _kind_or_404(job.kind)
     return render(request, "imports/job.html", _job_context(job, kind))
 
@@ -278,7 +278,7 @@ def job(request, token):
 def progress(request, token):
     """The progress bar alone, polled by the job page while the job runs. Once the job
     is done, htmx is told to reload the whole page (which then shows the result)."""
-    job = _job_or_404(request, token)
+    job = tasks.check_lost(_job_or_404(request, token))
     response = render(request, "imports/_progress.html", {"job": job})
     if not job.is_active:
         response["HX-Refresh"] = "true"
@@ -339,6 +339,17 @@ def apply(request, token):
         messages.info(request, "Không có gì thay đổi.")
     elif job.status in (ImportStatus.UNREADABLE, ImportStatus.FAILED):
         messages.error(request, f"Không áp dụng: {job.error}")
+    return redirect("imports:job", token=job.token)
+
+
+@login_required
+@require_POST
+def retry(request, token):
+    """Run again what a system failure (a worker killed…) interrupted."""
+    job = _job_or_404(request, token)
+    request.scope.require(_kind_or_404(job.kind).capability)
+    if not tasks.retry(job):
+        messages.error(request, f"Không chạy lại được: {job.get_status_display().lower()}.")
     return redirect("imports:job", token=job.token)
 
 
