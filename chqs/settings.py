@@ -219,16 +219,13 @@ STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "var" / "static")
 # root; nothing under PRIVATE_ROOT is served directly.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT") or BASE_DIR / "var" / "private")
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or PRIVATE_ROOT / "media")
+# `manage.py backup` writes here unless told --output (deploy/README: copy it off-host).
+BACKUP_DIR = Path(env("BACKUP_DIR") or BASE_DIR / "var" / "backups")
 MEDIA_URL = "/media/"  # never mounted: generated files are sent by views after a scope check
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT},
-    },
+    # chqs/storage.py: the roots are read at save time; a full disk leaves no part file.
+    "default": {"BACKEND": "chqs.storage.MediaStorage"},
+    "private": {"BACKEND": "chqs.storage.PrivateStorage"},
     # Production: hashed, compressed files made by `collectstatic` (cached for a year);
     # elsewhere the plain storage, so tests and `make run` need no collectstatic.
     "staticfiles": {

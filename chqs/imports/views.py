@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from chqs.models import ImportJob, ImportStatus
+from chqs.storage import DiskFull
 
 from . import engine, marked, registry, tasks
 from .readers import ImportFileError, read_table, sheet_names
@@ -164,17 +166,13 @@ def _store(upload) -> tuple[str, str]:
     """Save the upload under PRIVATE_ROOT/uploads with a generated name.
 
     Returns (stored path relative to PRIVATE_ROOT, the user's file name). The user's
-    name is recorded, never used in a path.
+    name is recorded, never used in a path. Through the "private" storage: a full disk
+    raises chqs.storage.DiskFull and leaves no partial file.
     """
     original = PurePath(upload.name.replace("\\", "/")).name[:255] or "tep-tai-len"
     extension = PurePath(original).suffix.lower()
     name = uuid.uuid4().hex + (extension if extension in KEPT_EXTENSIONS else "")
-    folder = settings.PRIVATE_ROOT / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / name, "xb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    return f"uploads/{name}", original
+    return storages["private"].save(f"uploads/{name}", upload), original
 
 
 @login_required
@@ -215,8 +213,13 @@ def upload(request, kind):
     kind = _kind_or_404(kind)
     request.scope.require(kind.capability)
     form = UploadForm(request.POST or None, request.FILES or None, kind=kind, scope=request.scope)
+    stored = None
     if request.method == "POST" and form.is_valid():
-        stored, original = _store(form.cleaned_data["file"])
+        try:
+            stored, original = _store(form.cleaned_data["file"])
+        except DiskFull as exc:
+            form.add_error("file", str(exc))
+    if stored:
         job = ImportJob.objects.create(
             kind=kind.code,
             user=request.user,
