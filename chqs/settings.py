@@ -109,12 +109,13 @@ TEMPLATES = [
 # SQLite when nothing is set; PostgreSQL (production) from DATABASE_URL. Connections are
 # kept for CONN_MAX_AGE seconds and checked before reuse (CONN_HEALTH_CHECKS), so a
 # restarted PostgreSQL costs the requests during the restart, not stale-connection
-# errors afterwards.
+# errors afterwards (bench/faults/pg_restart.py shows both; CONN_HEALTH_CHECKS=false only
+# for that comparison).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("CONN_MAX_AGE") or 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if PRODUCTION and not env("DATABASE_URL"):
@@ -126,7 +127,7 @@ if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         env("DATABASE_REPLICA_URL"),
         conn_max_age=int(env("CONN_MAX_AGE") or 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
         test_options={"MIRROR": "default"},
     )
 REPLICA_DATABASE = "replica" if "replica" in DATABASES else "default"
