@@ -77,6 +77,11 @@ class ImportJob(models.Model):
     error = models.TextField("lỗi", blank=True)
     valid_only = models.BooleanField("chỉ áp dụng các dòng hợp lệ", default=False)
     summary = models.JSONField("kết quả kiểm tra", default=dict, blank=True)
+    # Which task last ran the job and where: `task` says what a retry runs again;
+    # `worker` ("host:pid") is set while a task runs and cleared when it ends, so a job
+    # still active with a worker whose lock is gone lost it (chqs.imports.tasks).
+    task = models.CharField("việc", max_length=8, blank=True)
+    worker = models.CharField("tiến trình xử lý", max_length=100, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -118,6 +123,11 @@ class ImportJob(models.Model):
         counts = self.summary.get("counts", {})
         written = sum(counts.get(outcome, 0) for outcome in ("new", "updated", "moved"))
         return self.status == ImportStatus.REJECTED and written > 0
+
+    @property
+    def can_retry(self) -> bool:
+        """A system failure (a worker killed, the database gone): run it again."""
+        return self.status == ImportStatus.FAILED and self.task in ("preview", "apply")
 
     @property
     def can_recheck(self) -> bool:

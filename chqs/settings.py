@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks",
+    "django_tasks_db",
+    "csp",
     "chqs",
     "units",
     "personnel",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "units.scope.ScopeMiddleware",
+    "chqs.routers.ReplicaReadsMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,15 +106,33 @@ TEMPLATES = [
     },
 ]
 
-# SQLite when nothing is set; PostgreSQL (production) from DATABASE_URL.
+# SQLite when nothing is set; PostgreSQL (production) from DATABASE_URL. Connections are
+# kept for CONN_MAX_AGE seconds and checked before reuse (CONN_HEALTH_CHECKS), so a
+# restarted PostgreSQL costs the requests during the restart, not stale-connection
+# errors afterwards (bench/faults/pg_restart.py shows both; CONN_HEALTH_CHECKS=false only
+# for that comparison).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("CONN_MAX_AGE") or 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if PRODUCTION and not env("DATABASE_URL"):
     raise ImproperlyConfigured("Biến môi trường DATABASE_URL là bắt buộc khi CHQS_ENV=production.")
+# Optional read replica (PostgreSQL streaming replication) for reports and dashboards:
+# chqs/routers.py sends the reads of the paths in REPLICA_PATHS there; everything else,
+# and every write, goes to the primary. Tests mirror it onto the default database.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"),
+        conn_max_age=int(env("CONN_MAX_AGE") or 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+        test_options={"MIRROR": "default"},
+    )
+REPLICA_DATABASE = "replica" if "replica" in DATABASES else "default"
+REPLICA_PATHS = [p.strip() for p in (env("REPLICA_PATHS") or "/bao-cao/").split(",") if p.strip()]
+DATABASE_ROUTERS = ["chqs.routers.ReplicaRouter"]
 
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
@@ -137,6 +160,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Pages
+# load their scripts and styles from /static/ (static/js/chqs.js, css/chqs.css); htmx's
+# own inline indicator style is off (base.html). Bootstrap's icons are data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -156,6 +196,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000") or 0) if TLS else 0
     SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
     SECURE_HSTS_PRELOAD = TLS
+    # nginx terminates TLS and sets X-Forwarded-Proto (deploy/nginx/chqs.conf); gunicorn
+    # listens on 127.0.0.1 only, so no client can send this header past nginx.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [
         o.strip() for o in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()
@@ -173,8 +215,31 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "var" / "static")
-# Uploads live outside the web root; nothing under it is served directly.
+# Files every web and worker host must see alike: on more than one machine both roots
+# are one shared mount (NFS…), see README "Production". Uploads live outside the web
+# root; nothing under PRIVATE_ROOT is served directly.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT") or BASE_DIR / "var" / "private")
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or PRIVATE_ROOT / "media")
+# `manage.py backup` writes here unless told --output (deploy/README: copy it off-host).
+BACKUP_DIR = Path(env("BACKUP_DIR") or BASE_DIR / "var" / "backups")
+MEDIA_URL = "/media/"  # never mounted: generated files are sent by views after a scope check
+STORAGES = {
+    # chqs/storage.py: the roots are read at save time; a full disk leaves no part file.
+    "default": {"BACKEND": "chqs.storage.MediaStorage"},
+    "private": {"BACKEND": "chqs.storage.PrivateStorage"},
+    # Production: hashed, compressed files made by `collectstatic` (cached for a year);
+    # elsewhere the plain storage, so tests and `make run` need no collectstatic.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+if PRODUCTION:
+    # Static files straight from gunicorn (compressed, cached for a year under hashed
+    # names) when nothing is in front; nginx serves /static/ itself (deploy/nginx).
+    # Development and tests: runserver and the test server serve them from the finders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Upload limits for spreadsheet imports (chqs.imports).
@@ -184,7 +249,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Background work (django-tasks, the backport of Django 6's task interface): runs inline
-# on the embedded default and in tests; production configures a worker backend.
+# on the embedded default and in tests (immediate backend). Production sets
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker` processes
+# on any number of hosts (deploy/chqs-worker@.service): the queue is a table in the one
+# PostgreSQL, no broker to run. A worker killed mid-task is detected by
+# chqs.imports.tasks (its lock is gone) and the job can be retried.
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND") or "django_tasks.backends.immediate.ImmediateBackend",

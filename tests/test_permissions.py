@@ -173,6 +173,15 @@ def nothing(s: Stage, t: Target) -> dict:
     return {}
 
 
+# -- production (issue 7) --
+def lost_job(s: Stage, t: Target) -> dict:
+    """The job's worker died mid-check: "Thử lại" has something to run again."""
+    from chqs.models import ImportJob, ImportStatus
+
+    ImportJob.objects.filter(pk=t.job.pk).update(status=ImportStatus.FAILED, task="preview")
+    return {}
+
+
 def unit_create_form(s: Stage, t: Target) -> dict:
     w = s.world
     return {
@@ -500,6 +509,8 @@ ROUTES: dict[str, Route] = {
     "imports:marked": Route(get=LOGGED_IN, kwargs=job, owner_only=True, download=True),
     "imports:recheck": Route(get=None, post=CHANGE, kwargs=job, payload=nothing, owner_only=True),
     "imports:apply": Route(get=None, post=CHANGE, kwargs=job, payload=nothing, owner_only=True),
+    # -- production (issue 7) --
+    "imports:retry": Route(get=None, post=CHANGE, kwargs=job, payload=lost_job, owner_only=True),
     # People (personnel): a person is in scope when their agency is; ?don_vi= names a unit.
     "personnel:roster": Route(get="view", query=don_vi),
     "personnel:roster_export": Route(get="view", query=don_vi, download=True),

@@ -8,15 +8,27 @@ the upload); it records status, phase and progress on the job as it goes, so the
 can be left and come back; and it never leaves a half-written import (engine.apply is
 one transaction). Whatever goes wrong ends as a Vietnamese message on the job, never
 as a traceback on a page.
+
+A worker can die mid-task (SIGKILL, out of memory, the host switched off). While a task
+runs, its process holds a PostgreSQL advisory lock on the job (released by the server
+when the process's connection dies) and the job records `worker` ("host:pid"), cleared
+when the task ends. `check_lost` finds an active job whose worker no longer holds the
+lock (or, on SQLite, whose process is gone from this host), marks it failed with a
+Vietnamese message, and `retry` runs the interrupted task again. PostgreSQL rolled the
+dead worker's transaction back, so nothing was half-written.
 """
 
+import contextlib
 import logging
+import os
+import socket
 import time
 
+from django.db import DatabaseError, connections
 from django.utils import timezone
 from django_tasks import task
 
-from chqs.models import ImportJob, ImportStatus
+from chqs.models import ACTIVE_STATUSES, ImportJob, ImportStatus
 
 from . import engine, registry
 from .readers import HeaderError, ImportFileError, reading
@@ -32,10 +44,20 @@ FAILED_MESSAGE = (
 )
 
 
+LOST_MESSAGE = (
+    "Tiến trình xử lý bị dừng đột ngột (máy chủ xử lý bị tắt hoặc khởi động lại) khi đang "
+    "{doing}; không có gì được ghi. Bấm “Thử lại” để chạy lại."
+)
+# pg_advisory_lock(LOCK_CLASS, job id): the two-key form, so CHQS's locks cannot meet
+# another application's on the same server.
+LOCK_CLASS = 7007
+
+
 @task()
 def preview_job(job_id: int) -> str:
     """Read and check the job's file; write nothing but the job's own record."""
-    return _run(job_id, apply=False, valid_only=False)
+    with _worker_lock(job_id):
+        return _run(job_id, apply=False, valid_only=False)
 
 
 @task()
@@ -45,7 +67,107 @@ def apply_job(job_id: int, valid_only: bool = False) -> str:
     `valid_only`: write the valid rows and leave the rejected ones out (the user's
     explicit choice); by default any rejected row means nothing is written.
     """
-    return _run(job_id, apply=True, valid_only=valid_only)
+    with _worker_lock(job_id):
+        return _run(job_id, apply=True, valid_only=valid_only)
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_postgresql() -> bool:
+    return connections["default"].vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def _worker_lock(job_id: int):
+    """Hold the job's advisory lock while this process works on it (PostgreSQL).
+
+    Blocking: a second task for the same job waits for the first instead of running
+    alongside it; `check_lost` holds it only for an instant.
+    """
+    if not _is_postgresql():
+        yield
+        return
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, job_id])
+    try:
+        yield
+    finally:
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, job_id])
+        except DatabaseError:  # the connection died: the server released the lock
+            pass
+
+
+def _pid_gone(worker: str) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another host's process: cannot tell from here
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def check_lost(job: ImportJob) -> ImportJob:
+    """Mark `job` failed if the worker running it died; return the job as it now is.
+
+    Cheap for the job pages to call on every poll: nothing happens unless the job is
+    active and claimed by a worker.
+    """
+    if job.status not in ACTIVE_STATUSES or not job.worker:
+        return job
+    doing = "ghi" if job.status == ImportStatus.APPLYING else "kiểm tra tệp"
+    lost = {
+        "status": ImportStatus.FAILED,
+        "error": LOST_MESSAGE.format(doing=doing),
+        "phase": "",
+        "worker": "",
+        "updated_at": timezone.now(),
+    }
+    still = ImportJob.objects.filter(pk=job.pk, status=job.status, worker=job.worker)
+    if _is_postgresql():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, job.pk])
+            (free,) = cursor.fetchone()
+        if free:  # nobody holds it: the worker is gone (its task would hold it)
+            try:
+                still.update(**lost)
+            finally:
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, job.pk])
+    elif _pid_gone(job.worker):
+        still.update(**lost)
+    job.refresh_from_db()
+    return job
+
+
+def retry(job: ImportJob) -> bool:
+    """Run again the task a system failure interrupted (the check, or the apply with the
+    same choice of rows). False when the job is not in a state to retry."""
+    if not job.can_retry:
+        return False
+    applying = job.task == "apply"
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.APPLYING if applying else ImportStatus.QUEUED,
+        progress=0,
+        phase="",
+        error="",
+        worker="",
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        return False
+    if applying:
+        apply_job.enqueue(job.pk, job.valid_only)
+    else:
+        preview_job.enqueue(job.pk)
+    return True
 
 
 class Progress:
@@ -91,12 +213,16 @@ def _run(job_id: int, *, apply: bool, valid_only: bool) -> str:
         )
 
     progress = Progress(job.pk, APPLY_PHASES if apply else PREVIEW_PHASES)
+    started = {"valid_only": valid_only} if apply else {}
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.APPLYING if apply else ImportStatus.RUNNING,
         phase="reading",
         progress=5,
         error="",
+        task="apply" if apply else "preview",
+        worker=_worker_id(),
         updated_at=timezone.now(),
+        **started,
     )
     run = engine.apply if apply else engine.preview
     options = {"scope": scope, "user": user, "sheet": job.sheet or None,
@@ -152,6 +278,7 @@ def _finish(job: ImportJob, status: str, **fields) -> str:
         status=status,
         progress=100,
         phase="",
+        worker="",
         updated_at=timezone.now(),
         **fields,
     )

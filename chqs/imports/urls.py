@@ -12,5 +12,6 @@ urlpatterns = [
     path("phien/<uuid:token>/tien-do/", views.progress, name="progress"),
     path("phien/<uuid:token>/kiem-tra-lai/", views.recheck, name="recheck"),
     path("phien/<uuid:token>/ap-dung/", views.apply, name="apply"),
+    path("phien/<uuid:token>/thu-lai/", views.retry, name="retry"),
     path("phien/<uuid:token>/tep-danh-dau-loi/", views.marked_file, name="marked"),
 ]

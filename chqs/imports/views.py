@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,8 +24,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from chqs.audit import Counted, export_record
 from chqs.models import ImportJob, ImportStatus
+from chqs.storage import DiskFull
 
-from . import engine, marked, registry
+from . import engine, marked, registry, tasks
 from .readers import ImportFileError, read_table, sheet_names
 from .tasks import apply_job, preview_job
 from .xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
@@ -165,17 +167,13 @@ def _store(upload) -> tuple[str, str]:
     """Save the upload under PRIVATE_ROOT/uploads with a generated name.
 
     Returns (stored path relative to PRIVATE_ROOT, the user's file name). The user's
-    name is recorded, never used in a path.
+    name is recorded, never used in a path. Through the "private" storage: a full disk
+    raises chqs.storage.DiskFull and leaves no partial file.
     """
     original = PurePath(upload.name.replace("\\", "/")).name[:255] or "tep-tai-len"
     extension = PurePath(original).suffix.lower()
     name = uuid.uuid4().hex + (extension if extension in KEPT_EXTENSIONS else "")
-    folder = settings.PRIVATE_ROOT / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / name, "xb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    return f"uploads/{name}", original
+    return storages["private"].save(f"uploads/{name}", upload), original
 
 
 @login_required
@@ -223,8 +221,13 @@ def upload(request, kind):
     kind = _kind_or_404(kind)
     request.scope.require(kind.capability)
     form = UploadForm(request.POST or None, request.FILES or None, kind=kind, scope=request.scope)
+    stored = None
     if request.method == "POST" and form.is_valid():
-        stored, original = _store(form.cleaned_data["file"])
+        try:
+            stored, original = _store(form.cleaned_data["file"])
+        except DiskFull as exc:
+            form.add_error("file", str(exc))
+    if stored:
         job = ImportJob.objects.create(
             kind=kind.code,
             user=request.user,
@@ -278,7 +281,7 @@ def _job_context(job: ImportJob, kind: registry.Kind, recheck: RecheckForm | Non
 @login_required
 @require_safe
 def job(request, token):
-    job = _job_or_404(request, token)
+    job = tasks.check_lost(_job_or_404(request, token))
     kind = _kind_or_404(job.kind)
     return render(request, "imports/job.html", _job_context(job, kind))
 
@@ -288,7 +291,7 @@ def job(request, token):
 def progress(request, token):
     """The progress bar alone, polled by the job page while the job runs. Once the job
     is done, htmx is told to reload the whole page (which then shows the result)."""
-    job = _job_or_404(request, token)
+    job = tasks.check_lost(_job_or_404(request, token))
     response = render(request, "imports/_progress.html", {"job": job})
     if not job.is_active:
         response["HX-Refresh"] = "true"
@@ -349,6 +352,17 @@ def apply(request, token):
         messages.info(request, "Không có gì thay đổi.")
     elif job.status in (ImportStatus.UNREADABLE, ImportStatus.FAILED):
         messages.error(request, f"Không áp dụng: {job.error}")
+    return redirect("imports:job", token=job.token)
+
+
+@login_required
+@require_POST
+def retry(request, token):
+    """Run again what a system failure (a worker killed…) interrupted."""
+    job = _job_or_404(request, token)
+    request.scope.require(_kind_or_404(job.kind).capability)
+    if not tasks.retry(job):
+        messages.error(request, f"Không chạy lại được: {job.get_status_display().lower()}.")
     return redirect("imports:job", token=job.token)
 
 

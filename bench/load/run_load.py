@@ -1,0 +1,215 @@
+#!/usr/bin/env python
+"""The load drill: gunicorn (production settings) + one db_worker + PostgreSQL on
+loopback, locust with 50 users for 3 minutes, figures printed and saved as JSON.
+
+    .venv/bin/pip install -e ".[bench]"          # locust
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chqs_load \\
+        .venv/bin/python bench/load/scale_demo.py --people 50000
+    .venv/bin/python bench/load/run_load.py [--database-url URL] [--users 50]
+        [--time 3m] [--gunicorn-workers 4] [--gunicorn-threads 2] [--json FILE]
+
+Everything runs as in production (CHQS_ENV=production, whitenoise, CSP, axes, the
+database task queue) except TLS (plain HTTP on 127.0.0.1, CHQS_TLS=false). Files go
+under /tmp/chqs-load. The database must be one of its own (people edits and uploads
+write to it). Printed: requests, failures, req/s, median/p95/p99 per group and per
+page, CPU seconds of gunicorn, the worker, PostgreSQL and locust, and the machine's
+load average (other people's work shares these cores).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+WORK = Path("/tmp/chqs-load")
+PY = sys.executable
+
+
+def server_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        CHQS_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=args.database_url,
+        CHQS_TLS="false",
+        STATIC_ROOT=str(WORK / "static"),
+        PRIVATE_ROOT=str(WORK / "private"),
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        GUNICORN_BIND=f"127.0.0.1:{args.port}",
+        GUNICORN_WORKERS=str(args.gunicorn_workers),
+        GUNICORN_THREADS=str(args.gunicorn_threads),
+        GUNICORN_LOG_LEVEL="warning",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def upload_file(path: Path, rows: int = 50) -> None:
+    """A 50-row people list for the clerk's agency (CCCD serials 900001…: not the
+    scaled province's), uploaded again and again: after the first apply, "không đổi"."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    sheet.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Chức vụ"])
+    given = "An Bình Cường Dũng Duy Đạt Hải Hiếu Hùng Huy".split()
+    for n in range(1, rows + 1):
+        sheet.append([n, f"Trần Văn {given[n % 10]}", "15/07/1990", "Nam",
+                      f"092090{900000 + n}", "Kinh", "Nhân viên"])  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        total = sum(process.cpu_times()[:2])
+        for child in process.children(recursive=True):
+            times = child.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def postgres_cpu() -> float:
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] and process.info["name"].startswith("postgres"):
+            times = process.info["cpu_times"]
+            total += times.user + times.system
+    return total
+
+
+def others() -> dict:
+    """What else runs on the machine: processes not started by this script."""
+    import psutil
+
+    names: dict[str, int] = {}
+    for process in psutil.process_iter(["name"]):
+        name = process.info["name"] or "?"
+        if name.startswith(("python", "postgres", "chromium", "chrome", "node")):
+            names[name.split(":")[0]] = names.get(name.split(":")[0], 0) + 1
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="CHQS load drill")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chqs_load"))  # fmt: skip
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--time", default="3m")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--gunicorn-threads", type=int, default=2)
+    parser.add_argument("--json", help="write the figures here too")
+    args = parser.parse_args()
+
+    env = server_env(args)
+    WORK.mkdir(parents=True, exist_ok=True)
+    upload_file(WORK / "upload-50.xlsx")
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
+                   env=env, check=True)  # fmt: skip
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
+                   check=True)  # fmt: skip
+    gunicorn = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "chqs.wsgi"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [PY, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-reload",
+         "--verbosity", "0"], cwd=ROOT, env=env,
+    )  # fmt: skip
+    summary = WORK / "summary.json"
+    try:
+        wait_http(f"http://127.0.0.1:{args.port}/dang-nhap/")
+        cpu_before = {"gunicorn": cpu_seconds(gunicorn.pid), "worker": cpu_seconds(worker.pid),
+                      "postgres": postgres_cpu()}  # fmt: skip
+        load_before = os.getloadavg()
+        started = time.monotonic()
+        locust_env = dict(os.environ, LOAD_SUMMARY=str(summary),
+                          LOAD_UPLOAD_FILE=str(WORK / "upload-50.xlsx"))  # fmt: skip
+        locust = subprocess.Popen(
+            [str(Path(PY).parent / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"),
+             "--headless", "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
+             "--host", f"http://127.0.0.1:{args.port}", "--only-summary", "--loglevel", "WARNING",
+             "--stop-timeout", "10"],
+            env=locust_env,
+        )  # fmt: skip
+        locust.wait()
+        elapsed = time.monotonic() - started
+        figures = json.loads(summary.read_text())
+        figures["run"] = {
+            "date": dt.datetime.now().isoformat(timespec="minutes"),
+            "users": args.users,
+            "duration_s": round(elapsed),
+            "gunicorn": f"{args.gunicorn_workers} processes × {args.gunicorn_threads} threads",
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "cpu_s": {
+                "gunicorn": round(cpu_seconds(gunicorn.pid) - cpu_before["gunicorn"], 1),
+                "worker": round(cpu_seconds(worker.pid) - cpu_before["worker"], 1),
+                "postgres (all databases)": round(postgres_cpu() - cpu_before["postgres"], 1),
+            },
+            "other_processes": others(),
+            "nproc": os.cpu_count(),
+        }
+    finally:
+        for process in (gunicorn, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (gunicorn, worker):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    print(report(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1, ensure_ascii=False))
+
+
+def report(f: dict) -> str:
+    def num(x):
+        return f"{x:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+    lines = [f"Run: {json.dumps(f['run'], ensure_ascii=False)}", "",
+             "| group | requests | failures | req/s | median ms | p95 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    rows = [("**all**", f["total"])] + sorted(f["groups"].items())
+    rows += [(f"  {k}", v) for k, v in sorted(f["names"].items())]
+    for name, e in rows:
+        cells = [e["requests"], e["failures"], num(e["rps"]), e["median_ms"], e["p95_ms"],
+                 e["p99_ms"], e["max_ms"]]  # fmt: skip
+        lines.append(f"| {name} | " + " | ".join(str(c) for c in cells) + " |")
+    for error in f.get("errors", []):
+        lines.append(f"error: {error}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
