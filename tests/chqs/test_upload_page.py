@@ -64,15 +64,19 @@ def test_uploads_are_kept_outside_every_folder_the_site_serves():
     """The default PRIVATE_ROOT (var/private) is not under the static files, and no URL
     of the site maps to it: an upload is only ever read by the job pages."""
     private = Path(project.PRIVATE_ROOT).resolve()  # as configured, not the tests' folder
+    # MEDIA_ROOT is not served either: generated files are sent by views after a scope
+    # check, and neither the URL patterns nor deploy/nginx mount MEDIA_URL.
     served = [Path(project.STATIC_ROOT), *map(Path, project.STATICFILES_DIRS)]
-    if getattr(project, "MEDIA_ROOT", ""):
-        served.append(Path(project.MEDIA_ROOT))
+    nginx = (Path(project.BASE_DIR) / "deploy" / "nginx").glob("*")
+    assert not any(project.MEDIA_URL in conf.read_text() for conf in nginx)
     for folder in served:
         folder = folder.resolve()
         assert private != folder and folder not in private.parents
         assert private not in folder.parents
     for pattern in get_resolver().url_patterns:
-        assert "private" not in str(pattern.pattern) and "uploads" not in str(pattern.pattern)
+        route = str(pattern.pattern)
+        assert "private" not in route and "uploads" not in route
+        assert not route.startswith(project.MEDIA_URL.strip("/"))
 
 
 @pytest.mark.parametrize("persona", ["clerk", "commander"])
