@@ -31,6 +31,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from chqs.audit import ExportRecord
 from chqs.imports import registry
 from chqs.imports.xlsx import xlsx_bytes
 from chqs.models import ImportJob, ImportStatus
@@ -85,6 +86,8 @@ class Target:
     holding: BoardAppointment  # the member's confirmed seat (Phó Chỉ huy trưởng): to end
     proposal: BoardAppointment  # the newcomer proposed as Chính trị viên: to confirm/reject
     job: ImportJob | None = None  # an upload ready to apply: the persona's own, or another's
+    # -- personnel exports --
+    export: ExportRecord | None = None  # a finished big export: the persona's own, or another's
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Stage:
     world: World
     sides: dict[str, Target]  # IN: A1's objects, OUT: A2's
     jobs: dict[str, ImportJob]  # persona -> their ready upload; "other": Giang's (at A2)
+    exports: dict[str, ExportRecord]  # persona -> their finished export; "other": Giang's
     units_xlsx: bytes  # a valid "units" import: one new agency A9 under X1
 
 
@@ -140,6 +144,11 @@ def job(t: Target) -> dict:
 
 def don_vi(t: Target) -> dict:
     return {"don_vi": t.agency.code}
+
+
+# -- personnel exports --
+def export(t: Target) -> dict:
+    return {"token": t.export.token}
 
 
 def proposal(t: Target) -> dict:
@@ -358,8 +367,15 @@ ROUTES: dict[str, Route] = {
     "personnel:roster": Route(get="view", query=don_vi),
     "personnel:roster_export": Route(get="view", query=don_vi, download=True),
     "personnel:bulk": Route(get=None, post=PEOPLE, payload=bulk_form),
-    # The record of personal-data exports: admins only.
+    # -- personnel exports --
+    # The record of personal-data exports: admins only. A big export runs in the
+    # background; its page and file belong to its user: another's is a 404, admin or not.
     "personnel:export_log": Route(get="manage_users"),
+    "personnel:export_job": Route(get=LOGGED_IN, kwargs=export, owner_only=True),
+    "personnel:export_progress": Route(get=LOGGED_IN, kwargs=export, owner_only=True),
+    "personnel:export_download": Route(
+        get=LOGGED_IN, kwargs=export, owner_only=True, download=True
+    ),
     "personnel:person_create": Route(
         get=PEOPLE, post=PEOPLE, query=don_vi, payload=person_create_form
     ),
@@ -564,15 +580,24 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
             IN: side(w.agency1, w.formation1, w.region1),
             OUT: side(w.agency2, w.formation2, w.region2),
         }
-        yield Stage(world=w, sides=sides, jobs=jobs, units_xlsx=content)
+        # -- personnel exports --
+        (private / "exports").mkdir()
+        exports = {}
+        for key, user in owners.items():
+            stored = f"exports/{user.username}.xlsx"
+            (private / stored).write_bytes(content)
+            exports[key] = ExportRecord.objects.create(
+                user=user, username=user.username, what="Danh sách", rows=1, stored_path=stored
+            )
+        yield Stage(world=w, sides=sides, jobs=jobs, exports=exports, units_xlsx=content)
         transaction.set_rollback(True)
 
 
 def target(s: Stage, variant: str, persona: str) -> Target:
     if variant == IN:
-        own = s.jobs[persona if persona != ANONYMOUS else Role.ADMIN]
-        return replace(s.sides[IN], job=own)
-    return replace(s.sides[OUT], job=s.jobs["other"])
+        owner = persona if persona != ANONYMOUS else Role.ADMIN
+        return replace(s.sides[IN], job=s.jobs[owner], export=s.exports[owner])
+    return replace(s.sides[OUT], job=s.jobs["other"], export=s.exports["other"])
 
 
 def url_for(route: Route, name: str, t: Target) -> str:
