@@ -343,6 +343,38 @@ def measure(runs: int, warmups: int) -> list[dict]:
     return rows
 
 
+def measure_export(runs: int, profile: str | None) -> dict:
+    """The roster's "Xuất Excel" of the whole province (troly.tinh: every person), timed
+    whole: query, rows, workbook (a background task, inline with the default backend)
+    and the download. Median of `runs`; CPU of this process."""
+    from django.urls import reverse
+
+    client, url = clients()["troly.tinh"], reverse("personnel:roster_export")
+
+    def export() -> int:
+        # A big export is a task (inline here: the immediate backend), then a download.
+        response = client.get(url)
+        if response.status_code == 302:
+            response = client.get(response.url.rstrip("/") + "/tai-ve/")
+        if response.status_code != 200:
+            raise SystemExit(f"export: HTTP {response.status_code}")
+        return len(b"".join(response)) if response.streaming else len(response.content)
+
+    times, cpu, size = [], [], 0
+    for _ in range(max(runs, 1)):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        size = export()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        print(f"  Xuất Excel toàn tỉnh: {times[-1]:.2f} s", flush=True)
+    if profile:
+        import cProfile
+
+        cProfile.runctx("export()", globals(), locals(), profile)
+    return {"median_s": statistics.median(times), "min_s": min(times),
+            "cpu_s": statistics.median(cpu), "bytes": size, "runs": len(times)}  # fmt: skip
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -374,7 +406,8 @@ def run(args) -> dict:
     print(f"Nạp: {figures['people']} người, {figures['open_services']} đang tham gia/tạm hoãn "
           f"({figures['load_s']:.0f} s)", flush=True)  # fmt: skip
     figures["load_before"] = os.getloadavg()
-    figures["rows"] = measure(args.runs, args.warmups)
+    figures["rows"] = measure(args.runs, args.warmups) if not args.export_only else []
+    figures["export"] = measure_export(args.export_runs, args.profile_export)
     figures["load_after"] = os.getloadavg()
     figures["runs"], figures["warmups"] = args.runs, args.warmups
     return figures
@@ -401,6 +434,16 @@ def report(f: dict) -> str:
             f"{row['median_ms']:>8.1f}ms{row['p95_ms']:>6.1f}ms{row['cpu_ms']:>5.0f}ms{row['sql_ms']:>5.0f}ms"
             f"{row['queries']:>10}{small!s:>12}"
         )
+    export = f.get("export")
+    if export:
+        lines.append(
+            f"{'troly.tinh':<12}{'Xuất Excel toàn tỉnh (giây)':<34}{f['people']:>8,}"
+            f"{'':>6}{export['median_s']:>9.2f}s{export['min_s']:>7.2f}s{export['cpu_s']:>6.2f}s".replace(
+                ",", "."
+            )
+        )
+    if not f["rows"]:
+        return "\n".join(lines)
     slowest = max(f["rows"], key=lambda r: r["p95_ms"])
     worst_median = max(r["median_ms"] for r in f["rows"])
     fixed = all(f["small_counts"].get(f"{r['persona']}|{r['case']}") == str(r["queries"])
@@ -429,6 +472,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmups", type=int, default=2)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--export-runs", type=int, default=3,
+                        help="timed exports of the whole province's roster")  # fmt: skip
+    parser.add_argument("--export-only", action="store_true",
+                        help="time the export only, not the roster page")  # fmt: skip
+    parser.add_argument("--profile-export", help="also write a cProfile of one export here")
     args = parser.parse_args()
 
     import django

@@ -13,6 +13,7 @@ from units.models import ForceKind, Formation, Unit
 
 from .models import Gender, Person, Service, ServiceStatus, add_years
 from .rules import TERM_ENDING_DAYS, over_age
+from .scope import people
 
 YES_NO = [("1", "Có"), ("0", "Không")]
 NOT_SERVING = "none"
@@ -310,3 +311,13 @@ class RosterFilter(django_filters.FilterSet):
     def filter_over_age(self, queryset, name, value):
         past = over_age(Service.objects.open(), self.today)
         return queryset.filter(Exists(past.filter(person=OuterRef("pk"))))
+
+
+def roster_for(scope, data) -> tuple["RosterFilter", QuerySet[Person], QuerySet[Person], str]:
+    """The roster of `scope` filtered by `data` (a query string's QueryDict): the filter
+    set (check `unit_out_of_scope`), the filtered people, the same sorted, the sort key.
+    For the page, its export and the export task alike."""
+    roster_filter = RosterFilter(data or None, queryset=roster_queryset(people(scope)), scope=scope)
+    filtered = roster_filter.qs
+    people_qs, sort = apply_sort(filtered, (data or {}).get("sap_xep"))
+    return roster_filter, filtered, people_qs, sort

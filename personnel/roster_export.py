@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from units.models import today
+
 from .filters import summarize
 from .history import mask, mask_address
 from .models import Gender, Person, ServiceStatus
@@ -105,6 +107,11 @@ def roster_rows(people: QuerySet[Person], *, private: bool = True) -> Iterator[d
             "phone": person.phone if private else mask(person.phone),
             "notes": person.notes,
         }
+
+
+def export_name() -> str:
+    """The file name an export is downloaded under."""
+    return f"danh-sach-trich-ngang-{today():%Y%m%d}.xlsx"
 
 
 def _cell(sheet, column: RosterColumn, value: Any):

@@ -32,3 +32,10 @@ def get_appointment(scope: Scope, pk: int) -> BoardAppointment:
         return appointments(scope).select_related("board__unit", "person", "position").get(pk=pk)
     except BoardAppointment.DoesNotExist:
         raise Http404("Không tìm thấy quyết định bổ nhiệm.") from None
+
+
+def sees_private(scope: Scope) -> bool:
+    """Personal data (CCCD, phone, address) in full: for who keeps the records of the
+    people in their scope (admin, staff officers, clerks: `change_people`); commanders
+    read them masked (README, "Dữ liệu cá nhân")."""
+    return scope.can("change_people")

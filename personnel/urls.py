@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, appointments, audit, person, roster
+from .views import actions, appointments, audit, exports, person, roster
 
 app_name = "personnel"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("xuat-excel/", roster.roster_export, name="roster_export"),
     path("thao-tac-hang-loat/", roster.bulk, name="bulk"),
     path("nhat-ky-xuat/", audit.export_log, name="export_log"),
+    path("xuat-excel/<uuid:token>/", exports.export_job, name="export_job"),
+    path("xuat-excel/<uuid:token>/tien-do/", exports.export_progress, name="export_progress"),
+    path("xuat-excel/<uuid:token>/tai-ve/", exports.export_download, name="export_download"),
     path("them/", person.person_create, name="person_create"),
     path("<int:pk>/", person.person_detail, name="person"),
     path("<int:pk>/sua/", person.person_edit, name="person_edit"),

@@ -31,6 +31,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from chqs.audit import ExportRecord
 from chqs.imports import registry
 from chqs.imports.xlsx import xlsx_bytes
 from chqs.models import ImportJob, ImportStatus
@@ -101,6 +102,8 @@ class Target:
     # -- training --
     course: Course | None = None  # organised by the agency, with a quota for it
     nomination: Nomination | None = None  # a trainee of the agency nominated to `course`
+    # -- personnel exports --
+    export: ExportRecord | None = None  # a finished big export: the persona's own, or another's
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Stage:
     world: World
     sides: dict[str, Target]  # IN: A1's objects, OUT: A2's
     jobs: dict[str, ImportJob]  # persona -> their ready upload; "other": Giang's (at A2)
+    exports: dict[str, ExportRecord]  # persona -> their finished export; "other": Giang's
     units_xlsx: bytes  # a valid "units" import: one new agency A9 under X1
 
 
@@ -156,6 +160,11 @@ def job(t: Target) -> dict:
 
 def don_vi(t: Target) -> dict:
     return {"don_vi": t.agency.code}
+
+
+# -- personnel exports --
+def export(t: Target) -> dict:
+    return {"token": t.export.token}
 
 
 def proposal(t: Target) -> dict:
@@ -515,8 +524,15 @@ ROUTES: dict[str, Route] = {
     "personnel:roster": Route(get="view", query=don_vi),
     "personnel:roster_export": Route(get="view", query=don_vi, download=True),
     "personnel:bulk": Route(get=None, post=PEOPLE, payload=bulk_form),
-    # The record of personal-data exports: admins only.
+    # -- personnel exports --
+    # The record of personal-data exports: admins only. A big export runs in the
+    # background; its page and file belong to its user: another's is a 404, admin or not.
     "personnel:export_log": Route(get="manage_users"),
+    "personnel:export_job": Route(get=LOGGED_IN, kwargs=export, owner_only=True),
+    "personnel:export_progress": Route(get=LOGGED_IN, kwargs=export, owner_only=True),
+    "personnel:export_download": Route(
+        get=LOGGED_IN, kwargs=export, owner_only=True, download=True
+    ),
     "personnel:person_create": Route(
         get=PEOPLE, post=PEOPLE, query=don_vi, payload=person_create_form
     ),
@@ -882,15 +898,25 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
         }
         sides = {key: duty_side(t) for key, t in sides.items()}
         sides = {key: with_returns(t, w.admin) for key, t in sides.items()}  # -- reports --
-        yield Stage(world=w, sides=sides, jobs=jobs, units_xlsx=content)
+        # -- personnel exports --
+        (private / "exports").mkdir()
+        exports = {}
+        for key, user in owners.items():
+            stored = f"exports/{user.username}.xlsx"
+            (private / stored).write_bytes(content)
+            exports[key] = ExportRecord.objects.create(
+                user=user, username=user.username, what="Danh sách", rows=1, stored_path=stored
+            )
+        yield Stage(world=w, sides=sides, jobs=jobs, exports=exports, units_xlsx=content)
+>>>>>>> i3
         transaction.set_rollback(True)
 
 
 def target(s: Stage, variant: str, persona: str) -> Target:
     if variant == IN:
-        own = s.jobs[persona if persona != ANONYMOUS else Role.ADMIN]
-        return replace(s.sides[IN], job=own)
-    return replace(s.sides[OUT], job=s.jobs["other"])
+        owner = persona if persona != ANONYMOUS else Role.ADMIN
+        return replace(s.sides[IN], job=s.jobs[owner], export=s.exports[owner])
+    return replace(s.sides[OUT], job=s.jobs["other"], export=s.exports["other"])
 
 
 def url_for(route: Route, name: str, t: Target) -> str:

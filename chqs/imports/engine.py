@@ -352,6 +352,8 @@ def apply(
                 return result
             _write(importer, changed, progress)
             result.applied = True
+            # Written: the rows kept for this apply will not serve again.
+            transaction.on_commit(lambda: rowcache.discard(path))
     except _Abort:
         pass
     return result

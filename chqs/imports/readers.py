@@ -552,8 +552,8 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
     used = set(assigned)
     keys = [key for _, key in positions]
     indexes = [index for index, _ in positions]
-    top = max(indexes)
-    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+    top = max(indexes, default=-1)
+    pick = _picker(indexes)
     informative = {c.key for c in columns if getattr(c, "informative", False)}
     substantive = [place for place, key in enumerate(keys) if key not in informative]
     merges = prepared.source.merges
@@ -635,6 +635,13 @@ def _build_table(prepared: _Prepared, columns, *, fmt, sheets, progress) -> Tabl
     if progress:
         progress("reading", total, total)
     return table
+
+
+def _picker(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """row -> its cells at `indexes`: one C call for several columns."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    return lambda row: tuple(row[i] for i in indexes)
 
 
 def _may_be_total(raw: list[Any]) -> bool:

@@ -1,13 +1,8 @@
 from django.core.exceptions import ValidationError
 
-from units.scope import Scope
+from ..scope import sees_private
 
-
-def sees_private(scope: Scope) -> bool:
-    """Personal data (CCCD, phone, address) in full: for who keeps the records of the
-    people in their scope (admin, staff officers, clerks: `change_people`); commanders
-    read them masked (README, "Dữ liệu cá nhân")."""
-    return scope.can("change_people")
+__all__ = ["form_error", "sees_private"]
 
 
 def form_error(form, exc: ValidationError) -> None:

@@ -13,22 +13,21 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from chqs.audit import export_record
+from chqs.audit import ExportStatus, export_record
 from units.models import today
 
-from .. import services
-from ..filters import RosterFilter, apply_sort, roster_queryset, summarize
+from .. import exports, services
+from ..filters import roster_for, summarize
 from ..forms import BulkForm
 from ..history import mask
 from ..models import OPEN_STATUSES, ServiceStatus
-from ..roster_export import XLSX_CONTENT_TYPE, roster_rows, write_roster
+from ..roster_export import XLSX_CONTENT_TYPE, export_name, roster_rows, write_roster
 from ..rules import TERM_ENDING_DAYS, is_over_age
 from ..scope import people
 from .common import sees_private
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(ServiceStatus.choices)
-EXPORT_WHAT = "Danh sách trích ngang (trang Nhân sự)"
 
 
 class RosterPaginator(Paginator):
@@ -60,14 +59,9 @@ class RosterPaginator(Paginator):
 def _filtered(request: HttpRequest):
     """The filter set, the filtered people and the same sorted, always inside the
     user's scope. A unit code outside the scope is a 404, as it would be in a URL."""
-    scope = request.scope
-    roster_filter = RosterFilter(
-        request.GET or None, queryset=roster_queryset(people(scope)), scope=scope
-    )
+    roster_filter, filtered, people_qs, sort = roster_for(request.scope, request.GET)
     if roster_filter.unit_out_of_scope:
         raise Http404("Không tìm thấy đơn vị trong phạm vi của đồng chí.")
-    filtered = roster_filter.qs
-    people_qs, sort = apply_sort(filtered, request.GET.get("sap_xep"))
     return roster_filter, filtered, people_qs, sort
 
 
@@ -177,18 +171,27 @@ def _by_agency(request: HttpRequest, roster_filter, filtered) -> list[dict] | No
 @require_safe
 def roster_export(request: HttpRequest) -> HttpResponse:
     """The current filtered roster as an .xlsx in the upload layout; every export is
-    recorded (chqs.audit: who, when, which filter, how many people)."""
+    recorded (chqs.audit: who, when, which filter, how many people). A big one runs as a
+    background task: the user is sent to its page, with a progress bar."""
     scope = request.scope
-    _, _, people_qs, _ = _filtered(request)
+    _, filtered, people_qs, _ = _filtered(request)
     private = sees_private(scope)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters = dict(query.items())
+    if filtered.count() > exports.INLINE_ROWS:
+        record = export_record(
+            user=request.user, what=exports.WHAT, filters=filters, rows=0,
+            masked=not private, status=ExportStatus.QUEUED,
+        )  # fmt: skip
+        exports.roster_export_job.enqueue(record.pk, query.urlencode())
+        return redirect("personnel:export_job", token=record.token)
     content, count = write_roster(roster_rows(people_qs, private=private))
-    filters = {k: v for k, v in request.GET.items() if k != "page"}
     export_record(
-        user=request.user, what=EXPORT_WHAT, filters=filters, rows=count, masked=not private
+        user=request.user, what=exports.WHAT, filters=filters, rows=count, masked=not private
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    name = f"danh-sach-trich-ngang-{today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_name()}"'
     return response
 
 

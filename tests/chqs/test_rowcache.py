@@ -38,16 +38,18 @@ def refuse_reading(monkeypatch):
 
 
 def test_the_apply_writes_the_rows_the_preview_parsed_without_reading_the_file(
-    world, upload, monkeypatch
+    world, upload, monkeypatch, django_capture_on_commit_callbacks
 ):
     preview = run(engine.preview, upload)
     assert preview.counts["new"] == 2
     assert rowcache.location(upload).exists()
 
     refuse_reading(monkeypatch)
-    result = run(engine.apply, upload)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run(engine.apply, upload)
 
     assert result.applied and result.counts["new"] == 2
+    assert not rowcache.location(upload).exists()  # written: the kept rows are gone
     assert result.table.info()["data_rows"] == 2  # the job page still says how it was read
     bich = Person.objects.get(cccd="092192000456")
     assert (bich.full_name, bich.birth_date, bich.phone) == (
@@ -55,6 +57,7 @@ def test_the_apply_writes_the_rows_the_preview_parsed_without_reading_the_file(
         dt.date(1992, 3, 2),
         "0987654321",
     )
+    monkeypatch.undo()
     assert run(engine.preview, upload).counts["unchanged"] == 2
 
 

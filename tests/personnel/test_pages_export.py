@@ -158,3 +158,79 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(world, client_for,
     cell = rows_by_name(export(client_for(world.staff)))[typed]["Họ và tên"]
 
     assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)
+
+
+# --- a big export runs in the background ---------------------------------------------
+
+
+@pytest.fixture
+def big(monkeypatch, settings, tmp_path):
+    """Every export counts as big; files go to a temporary PRIVATE_ROOT."""
+    from personnel import exports
+
+    monkeypatch.setattr(exports, "INLINE_ROWS", 0)
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_ROOT
+
+
+def test_a_big_export_runs_as_a_job_with_a_page_and_a_download(world, client_for, hung, big):
+    make_person(world.agency1, "Trần Thị Mai", gender="F")
+    client = client_for(world.staff)
+
+    response = client.get(reverse("personnel:roster_export"), {"gioi_tinh": "", "page": "2"})
+
+    record = ExportRecord.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("personnel:export_job", args=[record.token])
+    # The immediate backend ran the task: done, recorded, the file kept privately.
+    assert (record.status, record.progress, record.rows, record.filters) == ("done", 100, 2, {})
+    assert record.stored_path.startswith("exports/") and record.path.parent == big / "exports"
+    page = client.get(response.url).content.decode()
+    assert "Đã xuất <strong>2</strong> người" in page and "Tải tệp Excel" in page
+    download = client.get(reverse("personnel:export_download", args=[record.token]))
+    assert download["Content-Disposition"].startswith('attachment; filename="danh-sach-trich')
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert set(rows_by_name(sheet)) == {"Nguyễn Văn Hùng", "Trần Thị Mai"}
+    progress = client.get(reverse("personnel:export_progress", args=[record.token]))
+    assert progress["HX-Refresh"] == "true"  # done: the page reloads to offer the file
+
+
+def test_a_commanders_big_export_is_masked_too(world, client_for, hung, big):
+    client = client_for(world.commander)
+    client.get(reverse("personnel:roster_export"))
+    record = ExportRecord.objects.get()
+    assert (record.status, record.error) == ("done", "")
+    download = client.get(reverse("personnel:export_download", args=[record.token]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+
+    assert record.masked
+    assert rows_by_name(sheet)["Nguyễn Văn Hùng"]["Số CCCD"].value == "0010******23"
+
+
+def test_an_export_is_only_found_by_its_own_user(world, client_for, hung, big):
+    client_for(world.staff).get(reverse("personnel:roster_export"))
+    token = ExportRecord.objects.get().token
+
+    for persona in (world.admin, world.clerk, world.commander):
+        client = client_for(persona)
+        for name in ("personnel:export_job", "personnel:export_progress",
+                     "personnel:export_download"):  # fmt: skip
+            assert client.get(reverse(name, args=[token])).status_code == 404
+
+
+def test_an_export_whose_user_was_locked_meanwhile_fails_cleanly(world, client_for, hung, big):
+    from chqs.audit import ExportStatus, export_record
+    from personnel.exports import roster_export_job
+
+    record = export_record(user=world.staff, what="x", filters={}, rows=0, masked=False,
+                           status=ExportStatus.QUEUED)  # fmt: skip
+    world.staff.is_active = False
+    world.staff.save()
+    roster_export_job.call(record.pk, "")
+
+    record.refresh_from_db()
+    assert (record.status, record.error, record.stored_path) == (
+        "failed",
+        "Tài khoản đã bị khóa.",
+        "",
+    )

@@ -34,7 +34,12 @@ BOARD_URLS = {
     "personnel:appointment_end",
 }
 # Pages about no person: classified in the central matrix only.
-OTHER_URLS = {"personnel:export_log"}
+OTHER_URLS = {
+    "personnel:export_log",
+    "personnel:export_job",
+    "personnel:export_progress",
+    "personnel:export_download",
+}
 WITH_OBJECT = [name for name, (_, naming) in URLS.items() if naming]
 WRITES = [name for name, (kind, _) in URLS.items() if kind != READ]
 
