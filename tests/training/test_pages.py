@@ -238,3 +238,23 @@ def test_a_large_course_is_entered_page_by_page_under_the_form_field_limit(
     assert response.status_code == 302 and response.url.endswith("?trang=2")
     last.refresh_from_db()
     assert last.attendance == "present"
+
+
+def test_ids_in_forms_are_not_grouped_like_numbers(world, course, client_for):
+    # Vietnamese number formatting would write 12.345: the form would post a wrong id.
+    from personnel.models import Person
+
+    big = Person.objects.create(
+        pk=12345, agency=world.agency1, full_name="Nguyễn Văn Lớn",
+        birth_date=dt.date(1990, 1, 1), gender="M", cccd="092090012345",
+    )  # fmt: skip
+    f.member(big, joined=dt.date(2021, 1, 1))
+    n = Nomination.objects.create(pk=23456, course=course, person=big, agency=world.agency1)
+    clerk, staff = client_for(world.clerk), None
+    html = clerk.get(reverse("training:nominate", kwargs={"pk": course.pk, "code": "A1"}))
+    assert 'value="12345"' in html.content.decode()
+    staff = client_for(world.staff)
+    sheet = staff.get(reverse("training:results", kwargs={"pk": course.pk})).content.decode()
+    assert f'name="att-{n.pk}"' in sheet
+    grid = staff.get(reverse("training:quotas", kwargs={"pk": course.pk})).content.decode()
+    assert f'name="q-{world.agency1.pk}"' in grid
