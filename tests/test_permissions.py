@@ -908,7 +908,6 @@ def stage(django_db_setup, django_db_blocker, tmp_path_factory):
                 user=user, username=user.username, what="Danh sách", rows=1, stored_path=stored
             )
         yield Stage(world=w, sides=sides, jobs=jobs, exports=exports, units_xlsx=content)
->>>>>>> i3
         transaction.set_rollback(True)
 
 
