@@ -723,12 +723,7 @@ ROUTES.update(DUTY_ROUTES)
 # Views known to answer the wrong code: the case is an expected failure (strict, so the
 # fix turns it into a failure that asks to remove the entry here). Keyed by case id, e.g.
 # "units:create-clerk-out_of_scope-GET": "checks the role (403) before the object (404)".
-KNOWN_BUGS: dict[str, str] = {
-    f"{name}-{persona}-{variant}-POST": "a read-only view still renders its page on POST"
-    for name in ("home", "units:list", "units:tree", "units:detail")
-    for persona in PERSONAS[1:]
-    for variant in ([IN, OUT] if ROUTES[name].has_object else [IN])
-}
+KNOWN_BUGS: dict[str, str] = {}  # case id -> why it is expected to fail (strict xfail)
 
 
 # -- expectations ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .extensions import board_links, home_panels
@@ -32,6 +32,7 @@ def _form_error(form, exc: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     context = {"figures": home_figures(scope), "root": scope.root, "panels": home_panels(request)}
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def tree(request: HttpRequest) -> HttpResponse:
     on = parse_date_param(request.GET.get("ngay"))
     if on is None:
@@ -59,6 +61,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def unit_list(request: HttpRequest) -> HttpResponse:
     qs = request.scope.units().select_related("kind", "agency_type", "board")
     unit_filter = UnitFilter(request.GET, queryset=qs)
@@ -74,6 +77,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     scope = request.scope
     unit = scope.get_unit(code)

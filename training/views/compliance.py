@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from chqs.text import rate
 from units.models import Unit
@@ -72,6 +73,7 @@ def compliance_data(request: HttpRequest) -> dict:
 
 
 @login_required
+@require_safe
 def compliance(request: HttpRequest) -> HttpResponse:
     context = compliance_data(request)
     unit = context["unit"]
@@ -88,6 +90,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def compliance_export(request: HttpRequest) -> HttpResponse:
     context = compliance_data(request)
     headers = [

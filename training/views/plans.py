@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.models import today
 
@@ -27,6 +27,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     year = _year(request)
@@ -67,6 +68,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     plan = training_scope.get_plan(scope, pk)
@@ -122,6 +124,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     course = training_scope.get_course(scope, pk)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import scope as training_scope
 from .. import selectors
@@ -61,6 +61,7 @@ def quotas(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def quotas_export(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     course = training_scope.get_course(scope, pk)

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from chqs.pdf import Letterhead, render_pdf
 from units.models import today
@@ -92,6 +92,7 @@ def _place(unit) -> str:
 
 
 @login_required
+@require_safe
 def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     course = training_scope.get_course(scope, pk)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 from units.models import today
 
@@ -21,6 +22,7 @@ def _month(request, code):
 
 
 @login_required
+@require_safe
 def month_pdf(request: HttpRequest, code: str) -> HttpResponse:
     unit, month, shown, days_off = _month(request, code)
     pdf = rota_pdf(unit, month, rota_grid(shown, month, days_off), today())
@@ -31,6 +33,7 @@ def month_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def month_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     unit, month, shown, days_off = _month(request, code)
     rows = rota_rows(shown, days_off)

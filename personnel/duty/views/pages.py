@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from chqs.text import fold
 from units.models import today
@@ -23,6 +24,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def month(request: HttpRequest, code: str) -> HttpResponse:
     scope = request.scope
     unit = scope.get_unit(code)
@@ -57,6 +59,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 @login_required
+@require_safe
 def turn_list(request: HttpRequest) -> HttpResponse:
     """Turns in scope, filtered by ?don_vi= (a subtree), ?loai=, ?tu=/?den= and ?nguoi=."""
     scope = request.scope
@@ -96,6 +99,7 @@ def turn_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def turn_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     turn = get_turn(scope, pk)
@@ -123,6 +127,7 @@ def turn_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def person_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     person = get_person(scope, pk)
@@ -144,6 +149,7 @@ def person_ledger(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def tallies(request: HttpRequest) -> HttpResponse:
     """Turns and man-days of a subtree over a period (default: the last six months)."""
     scope = request.scope
