@@ -145,28 +145,30 @@ def plan(slots: list[Slot], members: list[Member], rules: Rules = Rules()) -> li
     busy = {m.pk: _Busy(m.busy) for m in members}
     ordered = sorted(members, key=lambda m: (m.name, m.pk))
     position = {m.pk: i for i, m in enumerate(ordered)}
+    # One tuple per member, in name order: the loop below runs members × slots times.
+    roster = [(m, busy[m.pk], state[m.pk], position[m.pk]) for m in ordered]
     result = []
     for slot in sorted(slots, key=lambda s: (not s.weekend_holiday, s.starts_at, s.key)):
         ranked, skipped, lasts = [], [], {}
         weekend = slot.weekend_holiday
-        for m in ordered:
+        start, end, rest = slot.starts_at, slot.ends_at, slot.min_rest
+        for m, member_busy, s, order in roster:
             why = _why_not(m, slot, rules)
             if not why:
-                conflict, last = busy[m.pk].check(slot.starts_at, slot.ends_at, slot.min_rest)
+                conflict, last = member_busy.check(start, end, rest)
                 if conflict == "overlap":
                     why = "đang trực lượt khác cùng thời gian"
                 elif conflict == "rest":
-                    hours = int(slot.min_rest.total_seconds() // 3600)
+                    hours = int(rest.total_seconds() // 3600)
                     why = f"chưa nghỉ đủ {hours} giờ giữa hai lượt"
             if why:
                 skipped.append((m.name, why))
                 continue
-            s = state[m.pk]
             lasts[m.pk] = last
             if weekend:
-                key = (s["weekend"], s["turns"], last, position[m.pk])
+                key = (s["weekend"], s["turns"], last, order)
             else:
-                key = (s["turns"], -s["weekend"], last, position[m.pk])
+                key = (s["turns"], -s["weekend"], last, order)
             ranked.append((key, m))
         in_line = [m for _, m in heapq.nsmallest(slot.crew_size + 3, ranked)]
         chosen: list[Member] = []
