@@ -205,6 +205,26 @@ def test_editing_a_turn_refuses_an_overlap_and_keeps_the_turn(world, planned, me
     assert first.place == "" and first.assignments.count() == 2
 
 
+def test_the_live_check_flags_the_overlap_before_saving(world, planned, members):
+    first, second = DutyTurn.objects.order_by("starts_at")[:2]
+    crew = [a.person_id for a in first.assignments.all()]
+    busy = second.assignments.first().person
+    payload = {
+        "kind": first.kind_id, "day": "01/03/2024", "start_time": "07:30",
+        "end_day": "02/03/2024", "end_time": "12:00", "place": "", "officer": crew[0],
+        "crew": [*crew, busy.pk],
+    }  # fmt: skip
+
+    response = planned.post(reverse("duty:turn_check", kwargs={"pk": first.pk}), payload)
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f"{busy.full_name} đã có lượt trực trùng thời gian" in text
+    payload["crew"], payload["end_time"] = crew, "07:30"
+    ok = planned.post(reverse("duty:turn_check", kwargs={"pk": first.pk}), payload)
+    assert "Không có xung đột." in ok.content.decode()
+
+
 def test_editing_a_turn_swaps_a_member_and_recounts(world, planned, members):
     turn = DutyTurn.objects.order_by("starts_at").first()
     crew = [a.person_id for a in turn.assignments.all()]

@@ -47,6 +47,8 @@ def test_plan_adjust_publish_and_print_a_month(page, world, members, login, scre
     expect(page.get_by_role("heading", level=1)).to_contain_text("Trực sẵn sàng chiến đấu")
     page.get_by_role("link", name="Sửa lượt trực").click()
     page.get_by_label("Địa điểm").fill("Cổng chính bệnh viện")
+    page.get_by_label("Địa điểm").press("Tab")  # a change: the form checks itself live
+    expect(page.get_by_text("Không có xung đột.")).to_be_visible()
     page.get_by_role("button", name="Lưu lượt trực").click()
     expect(page.get_by_text("Đã lưu lượt trực.")).to_be_visible()
     expect(page.get_by_text("Cổng chính bệnh viện")).to_be_visible()
