@@ -16,7 +16,14 @@ from ..forms import AttendanceForm, TurnForm, UnavailabilityForm
 from ..models import TurnState
 from ..scope import ATTEND, PLAN, get_assignment, get_turn, turns
 from ..selectors import month_bounds, people_for
-from ..services import attendance_record, check_crew, turn_save, turns_publish, unavailability_add
+from ..services import (
+    attendance_record,
+    check_crew,
+    fairness_warnings,
+    turn_save,
+    turns_publish,
+    unavailability_add,
+)
 from .common import form_error, month_of, province_id, subtree_ids
 
 
@@ -89,6 +96,12 @@ def turn_check(request: HttpRequest, pk: int) -> HttpResponse:
             kind=data["kind"],
             unit_ids=set(subtree_ids(scope, turn.unit)),
             exclude_turn=turn,
+        )
+        before = {a.person_id for a in turn.assignments.all()}
+        verdict.warnings += fairness_warnings(
+            unit_ids=set(subtree_ids(scope, turn.unit)),
+            people=[p for p in crew if p.pk not in before],
+            day=data["day"],
         )
         errors, warnings = verdict.errors, verdict.warnings
     else:
