@@ -4,16 +4,20 @@ and saves the result), so the properties are tested on plain data.
 
 Fairness follows the duty-roster principle of US Army AR 220-45: whoever has stood the
 fewest duties goes next and, among equals, whoever has waited longest since their last
-duty; weekends and holidays are counted apart. Concretely every turn takes, among the
-members who may stand it, the smallest by
+duty; weekends and holidays are counted apart, as a roster of their own. Weekend/
+holiday turns are filled first, each taking the members who may stand it smallest by
 
-    (turns so far, weekend/holiday turns so far [on a weekend/holiday turn] or minus
-     them [on a weekday turn], last duty's end (never first), name, id)
+    (weekend/holiday turns so far, turns so far, end of their last duty, name, id)
 
-so turn counts stay within one of each other among equally available members, weekend/
-holiday turns go to whoever has had fewest of them, and weekday turns to whoever has
-had most (keeping the others for the next weekend). Counts start from `history` (the
-year so far), so a second plan continues the first.
+then weekday turns, smallest by
+
+    (turns so far, minus weekend/holiday turns so far, end of their last duty, name, id)
+
+("never on duty" sorts first). So turn counts, and separately weekend/holiday counts,
+stay within one of each other among equally available members (tested), and a weekday
+turn goes, among equals, to whoever has stood more weekends — keeping the others for
+the next one. Counts start from the members' `turns`/`weekend_turns` (the year so far,
+loaded by planning.py), so a second plan continues the first.
 
 Who may stand a turn: serving on its date, not unavailable that day, on no overlapping
 turn, rested (the kind's minimum gap since their last duty ends, and before their next
