@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -80,6 +81,9 @@ def test_saving_a_plan_makes_drafts_the_calendar_shows_and_publishing_counts_the
     assert "Lịch trực tháng 03/2024" in text
     assert "Ban hành 31 lượt dự kiến" in text
     assert "Chỉ huy:" in text
+    # Ids in attributes stay digits whatever the locale's grouping (10.241 is no id).
+    marked = re.findall(r'data-turn="([^"]*)"', text)
+    assert sorted(marked) == sorted(str(pk) for pk in turns.values_list("pk", flat=True))
 
     planned.post(reverse("duty:publish", kwargs={"code": "A1"}), {"thang": MONTH})
     assert turns.filter(state=TurnState.PUBLISHED).count() == 31
