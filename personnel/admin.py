@@ -66,3 +66,6 @@ class BoardAppointmentAdmin(SimpleHistoryAdmin):
     list_display = ["person", "position", "board", "starts_on", "ends_on", "state"]
     list_filter = ["state", "position"]
     raw_id_fields = ["person", "board"]
+
+
+from .duty import admin as duty_admin  # noqa: E402, F401  (duty's reference data)

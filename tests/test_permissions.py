@@ -705,6 +705,10 @@ DUTY_ROUTES: dict[str, Route] = {
     "duty:tallies": Route(get="view", query=don_vi),
     "duty:turn": Route(get="view", kwargs=duty_turn),
     "duty:turn_edit": Route(get=CHANGE, post=CHANGE, kwargs=duty_turn, payload=duty_turn_form),
+    # The edit form's live conflict check: answers a fragment, writes nothing.
+    "duty:turn_check": Route(
+        get=None, post=CHANGE, kwargs=duty_turn, payload=duty_turn_form, post_ok=200, writes=False
+    ),
     "duty:attendance": Route(
         get=PEOPLE, post=PEOPLE, kwargs=duty_crew_row, payload=duty_attendance_form
     ),

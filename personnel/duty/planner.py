@@ -4,16 +4,20 @@ and saves the result), so the properties are tested on plain data.
 
 Fairness follows the duty-roster principle of US Army AR 220-45: whoever has stood the
 fewest duties goes next and, among equals, whoever has waited longest since their last
-duty; weekends and holidays are counted apart. Concretely every turn takes, among the
-members who may stand it, the smallest by
+duty; weekends and holidays are counted apart, as a roster of their own. Weekend/
+holiday turns are filled first, each taking the members who may stand it smallest by
 
-    (turns so far, weekend/holiday turns so far [on a weekend/holiday turn] or minus
-     them [on a weekday turn], last duty's end (never first), name, id)
+    (weekend/holiday turns so far, turns so far, end of their last duty, name, id)
 
-so turn counts stay within one of each other among equally available members, weekend/
-holiday turns go to whoever has had fewest of them, and weekday turns to whoever has
-had most (keeping the others for the next weekend). Counts start from `history` (the
-year so far), so a second plan continues the first.
+then weekday turns, smallest by
+
+    (turns so far, minus weekend/holiday turns so far, end of their last duty, name, id)
+
+("never on duty" sorts first). So turn counts, and separately weekend/holiday counts,
+stay within one of each other among equally available members (tested), and a weekday
+turn goes, among equals, to whoever has stood more weekends — keeping the others for
+the next one. Counts start from the members' `turns`/`weekend_turns` (the year so far,
+loaded by planning.py), so a second plan continues the first.
 
 Who may stand a turn: serving on its date, not unavailable that day, on no overlapping
 turn, rested (the kind's minimum gap since their last duty ends, and before their next
@@ -145,28 +149,30 @@ def plan(slots: list[Slot], members: list[Member], rules: Rules = Rules()) -> li
     busy = {m.pk: _Busy(m.busy) for m in members}
     ordered = sorted(members, key=lambda m: (m.name, m.pk))
     position = {m.pk: i for i, m in enumerate(ordered)}
+    # One tuple per member, in name order: the loop below runs members × slots times.
+    roster = [(m, busy[m.pk], state[m.pk], position[m.pk]) for m in ordered]
     result = []
     for slot in sorted(slots, key=lambda s: (not s.weekend_holiday, s.starts_at, s.key)):
         ranked, skipped, lasts = [], [], {}
         weekend = slot.weekend_holiday
-        for m in ordered:
+        start, end, rest = slot.starts_at, slot.ends_at, slot.min_rest
+        for m, member_busy, s, order in roster:
             why = _why_not(m, slot, rules)
             if not why:
-                conflict, last = busy[m.pk].check(slot.starts_at, slot.ends_at, slot.min_rest)
+                conflict, last = member_busy.check(start, end, rest)
                 if conflict == "overlap":
                     why = "đang trực lượt khác cùng thời gian"
                 elif conflict == "rest":
-                    hours = int(slot.min_rest.total_seconds() // 3600)
+                    hours = int(rest.total_seconds() // 3600)
                     why = f"chưa nghỉ đủ {hours} giờ giữa hai lượt"
             if why:
                 skipped.append((m.name, why))
                 continue
-            s = state[m.pk]
             lasts[m.pk] = last
             if weekend:
-                key = (s["weekend"], s["turns"], last, position[m.pk])
+                key = (s["weekend"], s["turns"], last, order)
             else:
-                key = (s["turns"], -s["weekend"], last, position[m.pk])
+                key = (s["turns"], -s["weekend"], last, order)
             ranked.append((key, m))
         in_line = [m for _, m in heapq.nsmallest(slot.crew_size + 3, ranked)]
         chosen: list[Member] = []

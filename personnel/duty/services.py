@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from personnel.rules import Verdict
@@ -110,6 +111,35 @@ def check_crew(
     return verdict
 
 
+FAIRNESS_MARGIN = 2  # turns above the unit's yearly mean that deserve a word
+
+
+def fairness_warnings(*, unit_ids, people: list[Person], day: dt.date) -> list[str]:
+    """A warning for each of `people` who already has FAIRNESS_MARGIN or more turns
+    than the mean of the unit's serving members this year (two queries)."""
+    if not people:
+        return []
+    counts = dict(
+        DutyAssignment.objects.filter(
+            absent=False, turn__unit_id__in=unit_ids, turn__starts_on__year=day.year
+        )
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+    )
+    members = Service.objects.serving_on(day).filter(agency_id__in=unit_ids).count()
+    mean = sum(counts.values()) / max(members, 1)
+    warnings = []
+    for person in people:
+        done = counts.get(person.pk, 0)
+        if done >= mean + FAIRNESS_MARGIN:
+            shown = f"{mean:.1f}".replace(".", ",")
+            warnings.append(
+                f"{person.full_name} đã trực {done} lượt trong năm {day.year}, nhiều hơn "
+                f"mức bình quân của đơn vị ({shown} lượt): cân nhắc chọn người khác."
+            )
+    return warnings
+
+
 @transaction.atomic
 def turn_save(
     *,
@@ -150,6 +180,11 @@ def turn_save(
     )
     if verdict.errors:
         raise ValidationError(verdict.errors)
+    before = set(turn.assignments.values_list("person_id", flat=True)) if turn else set()
+    added = [p for p in crew if p.pk not in before]
+    verdict.warnings += fairness_warnings(
+        unit_ids=unit_ids, people=added, day=timezone.localdate(starts_at)
+    )
     if turn is None:
         turn = DutyTurn(unit=unit, plan=plan, state=state or TurnState.DRAFT)
     elif state:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("thong-ke/", pages.tallies, name="tallies"),
     path("luot/<int:pk>/", pages.turn_detail, name="turn"),
     path("luot/<int:pk>/sua/", edit.turn_edit, name="turn_edit"),
+    path("luot/<int:pk>/kiem-tra/", edit.turn_check, name="turn_check"),
     path("luot/<int:pk>/thuc-truc/<int:member>/", edit.attendance, name="attendance"),
     path("nguoi/<int:pk>/", pages.person_ledger, name="ledger"),
     path("nguoi/<int:pk>/vang-mat/", edit.unavailable_add, name="unavailable_add"),

@@ -218,3 +218,23 @@ def test_seed_002_forty_eight_four_day_patrols_of_46_people_make_8832_man_days(w
 
     figures = duty_figures([world.agency1.pk], dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert (figures["turns"], figures["man_days"]) == (48, D("8832"))
+
+
+def test_putting_on_someone_far_above_the_mean_is_a_fairness_warning(
+    world, members, make_turn, kinds
+):
+    for i in range(4):
+        make_turn(dt.date(2024, 3, 1) + dt.timedelta(days=3 * i), [members[0]])
+
+    _, warnings = turn_save(
+        unit=world.agency1,
+        kind=kinds["san-sang-chien-dau"],
+        starts_at=at(dt.date(2024, 4, 1)),
+        ends_at=at(dt.date(2024, 4, 2)),
+        crew=[members[0], members[1]],
+    )
+
+    assert warnings == [
+        f"{members[0].full_name} đã trực 4 lượt trong năm 2024, nhiều hơn mức bình quân "
+        "của đơn vị (0,4 lượt): cân nhắc chọn người khác."
+    ]

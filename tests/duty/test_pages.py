@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -80,6 +81,9 @@ def test_saving_a_plan_makes_drafts_the_calendar_shows_and_publishing_counts_the
     assert "Lịch trực tháng 03/2024" in text
     assert "Ban hành 31 lượt dự kiến" in text
     assert "Chỉ huy:" in text
+    # Ids in attributes stay digits whatever the locale's grouping (10.241 is no id).
+    marked = re.findall(r'data-turn="([^"]*)"', text)
+    assert sorted(marked) == sorted(str(pk) for pk in turns.values_list("pk", flat=True))
 
     planned.post(reverse("duty:publish", kwargs={"code": "A1"}), {"thang": MONTH})
     assert turns.filter(state=TurnState.PUBLISHED).count() == 31
@@ -203,6 +207,26 @@ def test_editing_a_turn_refuses_an_overlap_and_keeps_the_turn(world, planned, me
     assert "đã có lượt trực trùng thời gian" in response.content.decode()
     first.refresh_from_db()
     assert first.place == "" and first.assignments.count() == 2
+
+
+def test_the_live_check_flags_the_overlap_before_saving(world, planned, members):
+    first, second = DutyTurn.objects.order_by("starts_at")[:2]
+    crew = [a.person_id for a in first.assignments.all()]
+    busy = second.assignments.first().person
+    payload = {
+        "kind": first.kind_id, "day": "01/03/2024", "start_time": "07:30",
+        "end_day": "02/03/2024", "end_time": "12:00", "place": "", "officer": crew[0],
+        "crew": [*crew, busy.pk],
+    }  # fmt: skip
+
+    response = planned.post(reverse("duty:turn_check", kwargs={"pk": first.pk}), payload)
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f"{busy.full_name} đã có lượt trực trùng thời gian" in text
+    payload["crew"], payload["end_time"] = crew, "07:30"
+    ok = planned.post(reverse("duty:turn_check", kwargs={"pk": first.pk}), payload)
+    assert "Không có xung đột." in ok.content.decode()
 
 
 def test_editing_a_turn_swaps_a_member_and_recounts(world, planned, members):

@@ -16,7 +16,14 @@ from ..forms import AttendanceForm, TurnForm, UnavailabilityForm
 from ..models import TurnState
 from ..scope import ATTEND, PLAN, get_assignment, get_turn, turns
 from ..selectors import month_bounds, people_for
-from ..services import attendance_record, turn_save, turns_publish, unavailability_add
+from ..services import (
+    attendance_record,
+    check_crew,
+    fairness_warnings,
+    turn_save,
+    turns_publish,
+    unavailability_add,
+)
 from .common import form_error, month_of, province_id, subtree_ids
 
 
@@ -64,6 +71,44 @@ def turn_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã lưu lượt trực.")
             return redirect("duty:turn", pk=turn.pk)
     return render(request, "duty/turn_form.html", {"turn": turn, "form": form})
+
+
+@login_required
+@require_POST
+def turn_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The edit form's live check (htmx, on every change): what saving would refuse or
+    warn about, without saving anything."""
+    scope = request.scope
+    turn = get_turn(scope, pk)
+    scope.require(PLAN)
+    people = people_for(turn.unit, turn.starts_on).filter(agency__in=scope.units())
+    form = TurnForm(request.POST, people=people, province_id=province_id(turn.unit))
+    errors, warnings = [], []
+    if form.is_valid():
+        data = form.cleaned_data
+        crew = list(data["crew"])
+        if data["officer"] is not None and data["officer"] not in crew:
+            crew.append(data["officer"])
+        verdict = check_crew(
+            people=crew,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            kind=data["kind"],
+            unit_ids=set(subtree_ids(scope, turn.unit)),
+            exclude_turn=turn,
+        )
+        before = {a.person_id for a in turn.assignments.all()}
+        verdict.warnings += fairness_warnings(
+            unit_ids=set(subtree_ids(scope, turn.unit)),
+            people=[p for p in crew if p.pk not in before],
+            day=data["day"],
+        )
+        errors, warnings = verdict.errors, verdict.warnings
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return render(
+        request, "duty/_conflicts.html", {"errors": errors, "warnings": warnings, "form": form}
+    )
 
 
 @login_required
