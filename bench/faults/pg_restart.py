@@ -67,21 +67,26 @@ class Users:
         self.results: list[tuple[float, int, str]] = []
         self.stop = threading.Event()
         self.lock = threading.Lock()
+        self.ready = threading.Semaphore(0)
 
     def run(self):
         threads = [threading.Thread(target=self.user, daemon=True) for _ in range(self.count)]
         for thread in threads:
             thread.start()
+        for _ in threads:  # every user logged in before anything is measured
+            if not self.ready.acquire(timeout=120):
+                raise SystemExit("KHÔNG ĐẠT: người dùng không đăng nhập được")
         return threads
 
     def user(self):
         import requests
 
         session = requests.Session()
-        page = session.get(f"{self.base}/dang-nhap/", timeout=10).text
+        page = session.get(f"{self.base}/dang-nhap/", timeout=30).text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         login = {"username": "troly.tinh", "password": PASSWORD, "csrfmiddlewaretoken": token}
-        session.post(f"{self.base}/dang-nhap/", timeout=10, data=login)
+        session.post(f"{self.base}/dang-nhap/", timeout=30, data=login)
+        self.ready.release()
         while not self.stop.is_set():
             url = self.base + random.choice(PAGES)
             try:
@@ -93,6 +98,19 @@ class Users:
                 status, kind = 0, type(exc).__name__
             with self.lock:
                 self.results.append((time.monotonic(), status, kind))
+
+
+def wait_http(url: str, timeout: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit(f"KHÔNG ĐẠT: gunicorn không trả lời tại {url}")
 
 
 def round_(label: str, url: str, users: int, health: bool, http_port: int) -> dict:
@@ -107,7 +125,7 @@ def round_(label: str, url: str, users: int, health: bool, http_port: int) -> di
     command = [str(Path(PY).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "chqs.wsgi"]
     gunicorn = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        time.sleep(3)
+        wait_http(f"http://127.0.0.1:{http_port}/dang-nhap/")
         crowd = Users(f"http://127.0.0.1:{http_port}", users)
         threads = crowd.run()
         time.sleep(10)
