@@ -11,9 +11,11 @@ and the dashboard without pause; after 10 s the cluster is restarted (`pg_ctl re
 -m fast`: every connection is cut); they go on for 15 s more. It runs twice: with
 CONN_HEALTH_CHECKS on (the production setting) and off, to show what the setting buys.
 
-Shown per phase (before / during the restart / after): responses by status, whether
-every failure was the clean 500 page (never a traceback), and the errors after the
-restart (must be none with health checks on). The cluster is removed at the end.
+Shown per phase — before (answered before the restart began), during (overlapping it),
+after (sent once the server accepted connections again) — responses by status, whether
+every failure was the clean error page (never a traceback), and the errors after the
+restart: a stale connection, which must not happen with health checks on. The cluster
+is removed at the end.
 """
 
 import argparse
@@ -40,8 +42,11 @@ def as_postgres(command: list[str]) -> list[str]:
 
 
 def pg_ctl(*args: str) -> None:
-    subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(HOME / "data"), *args]),
-                   check=True, capture_output=True)  # fmt: skip
+    # Not captured: a (re)started server inherits pg_ctl's stdout/stderr, and a captured
+    # pipe would stay open for as long as the server runs. Its log goes to HOME/log.
+    command = [str(BIN / "pg_ctl"), "-D", str(HOME / "data"), "-l", str(HOME / "log"), *args]
+    subprocess.run(as_postgres(command), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
 
 
 def make_cluster(port: int) -> str:
@@ -53,7 +58,7 @@ def make_cluster(port: int) -> str:
                                 "-U", "postgres", "--no-sync", "-E", "UTF8"]),
                    check=True, capture_output=True)  # fmt: skip
     options = f"-p {port} -k {HOME} -c listen_addresses=127.0.0.1 -c fsync=off"
-    pg_ctl("-o", options, "-l", str(HOME / "log"), "-w", "start")
+    pg_ctl("-o", options, "-w", "start")
     subprocess.run(as_postgres([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port),
                                 "-U", "postgres", "chqs"]), check=True)  # fmt: skip
     return f"postgres://postgres@127.0.0.1:{port}/chqs"
@@ -64,7 +69,7 @@ class Users:
 
     def __init__(self, base: str, count: int):
         self.base, self.count = base, count
-        self.results: list[tuple[float, int, str]] = []
+        self.results: list[tuple[float, float, int, str]] = []  # start, end, status, kind
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.ready = threading.Semaphore(0)
@@ -89,15 +94,16 @@ class Users:
         self.ready.release()
         while not self.stop.is_set():
             url = self.base + random.choice(PAGES)
+            started = time.monotonic()
             try:
-                response = session.get(url, timeout=10, allow_redirects=False)
+                response = session.get(url, timeout=60, allow_redirects=False)
                 kind = "traceback" if "Traceback" in response.text else (
                     "trang 500 sạch" if "Lỗi hệ thống (500)" in response.text else "")  # fmt: skip
                 status = response.status_code
             except Exception as exc:  # connection refused/reset: counted, not raised
                 status, kind = 0, type(exc).__name__
             with self.lock:
-                self.results.append((time.monotonic(), status, kind))
+                self.results.append((started, time.monotonic(), status, kind))
 
 
 def wait_http(url: str, timeout: float = 120) -> None:
@@ -120,7 +126,7 @@ def round_(label: str, url: str, users: int, health: bool, http_port: int) -> di
                CONN_MAX_AGE="60", CONN_HEALTH_CHECKS="true" if health else "false",
                GUNICORN_BIND=f"127.0.0.1:{http_port}", GUNICORN_WORKERS="2",
                GUNICORN_THREADS="2", GUNICORN_LOG_LEVEL="critical", LOG_LEVEL="CRITICAL",
-               AXES_ENABLED="false")  # fmt: skip
+               AXES_ENABLED="false", GUNICORN_ACCESSLOG="")  # fmt: skip
     manage("collectstatic", "--noinput", "-v", "0", env=env)
     command = [str(Path(PY).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "chqs.wsgi"]
     gunicorn = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -139,9 +145,12 @@ def round_(label: str, url: str, users: int, health: bool, http_port: int) -> di
             thread.join(timeout=15)
     finally:
         stop(gunicorn)
+    # Before: answered before the restart began. After: sent once the server accepted
+    # connections again (pg_ctl -w returned): a failure there is a stale connection.
+    # During: every request that overlapped the restart.
     phases = {"trước": [], "trong lúc khởi động lại": [], "sau": []}
-    for at, status, kind in crowd.results:
-        phase = "trước" if at < down else "trong lúc khởi động lại" if at < up + 0.5 else "sau"
+    for start, end, status, kind in crowd.results:
+        phase = "trước" if end < down else "sau" if start >= up else "trong lúc khởi động lại"
         phases[phase].append((status, kind))
     return {"label": label, "restart_s": round(up - down, 2), "phases": phases}
 
