@@ -25,7 +25,8 @@ max_requests_jitter = 200
 # Load Django once, before forking: faster start, shared memory pages.
 preload_app = True
 forwarded_allow_ips = "127.0.0.1"
-accesslog = "-"  # journald (systemd) keeps and rotates the logs
+# journald (systemd) keeps and rotates the logs; GUNICORN_ACCESSLOG="" turns them off.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "chqs-web"

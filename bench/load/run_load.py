@@ -49,6 +49,7 @@ def server_env(args) -> dict:
         GUNICORN_WORKERS=str(args.gunicorn_workers),
         GUNICORN_THREADS=str(args.gunicorn_threads),
         GUNICORN_LOG_LEVEL="warning",
+        GUNICORN_ACCESSLOG="",  # locust counts the requests; a log line each costs CPU
         LOG_LEVEL="ERROR",
     )
     return env
