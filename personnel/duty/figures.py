@@ -11,6 +11,10 @@ member counts 0. Each member's days and each turn's total are stored when the cr
 changes (services.turn_recount), so these tallies are plain sums. Seed 002: 48 turns =
 8.832 man-days, i.e. large crews over several days (48 four-day turns of 46 people).
 
+Night hours and weekend/holiday man-days are stored per crew row and per turn like
+man-days (duty.apart: the hours served between 22:00 and 06:00 local time, and the
+share of the days served that falls on a Saturday, a Sunday or a day off).
+
 A turn is a weekend/holiday turn when it starts on a Saturday, a Sunday or a day off of
 the holiday calendar (duty.calendar, nationwide + `province_id`).
 
@@ -31,22 +35,33 @@ from .models import DutyTurn
 def duty_figures(unit_ids, start: dt.date, end: dt.date, *, province_id: int | None = None) -> dict:
     """{"turns", "man_days", "by_kind": [{"code", "name", "turns", "man_days"}],
     "weekday_turns", "weekend_holiday_turns", "by_unit": {unit_id: {"turns", "man_days"}},
-    "by_month": {"YYYY-MM": man_days}} for the published turns of `unit_ids` in the
-    period. Empty breakdowns when nothing counts; man-days are Decimal."""
+    "by_month": {"YYYY-MM": man_days}, "night_hours", "holiday_man_days"} for the
+    published turns of `unit_ids` in the period. Empty breakdowns when nothing counts;
+    man-days and hours are Decimal. `night_hours` (served 22:00–06:00) and
+    `holiday_man_days` (man-days on weekends and holidays) sum only the turns whose kind
+    counts them apart (`DutyKind.night_apart`, `holiday_apart`); 0 when none does."""
     turns = DutyTurn.objects.published().in_period(start, end).for_units(list(unit_ids))
     zero = Decimal(0)
 
-    by_kind = [
-        {
-            "code": row["kind__code"],
-            "name": row["kind__name"],
-            "turns": row["turns"],
-            "man_days": row["man_days"] or zero,
-        }
-        for row in turns.values("kind__code", "kind__name", "kind__order")
-        .annotate(turns=Count("id"), man_days=Sum("man_days"))
+    by_kind, night, holiday = [], zero, zero
+    for row in (
+        turns.values("kind__code", "kind__name", "kind__order", "kind__night_apart",
+                     "kind__holiday_apart")
+        .annotate(turns=Count("id"), man_days=Sum("man_days"), night=Sum("night_hours"),
+                  holiday=Sum("holiday_man_days"))
         .order_by("kind__order", "kind__name")
-    ]
+    ):  # fmt: skip
+        by_kind.append(
+            {
+                "code": row["kind__code"],
+                "name": row["kind__name"],
+                "turns": row["turns"],
+                "man_days": row["man_days"] or zero,
+            }
+        )
+        # Counted apart only for the kinds that say so (DutyKind.night_apart/holiday_apart).
+        night += (row["night"] or zero) if row["kind__night_apart"] else zero
+        holiday += (row["holiday"] or zero) if row["kind__holiday_apart"] else zero
     by_unit = {
         row["unit_id"]: {"turns": row["turns"], "man_days": row["man_days"] or zero}
         for row in turns.values("unit_id")
@@ -75,4 +90,6 @@ def duty_figures(unit_ids, start: dt.date, end: dt.date, *, province_id: int | N
         "weekend_holiday_turns": weekend,
         "by_unit": by_unit,
         "by_month": dict(by_month),
+        "night_hours": night,
+        "holiday_man_days": holiday,
     }

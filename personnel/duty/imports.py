@@ -37,7 +37,7 @@ from units.models import Unit
 from ..history import mask
 from ..models import Person, Service
 from .models import AbsenceReason, DutyAssignment, DutyKind, DutyTurn, TurnState
-from .services import rounding_for, turn_recount
+from .services import turn_recount
 
 _TIME = re.compile(r"(\d{1,2})[:hg](\d{2})?")
 
@@ -308,7 +308,7 @@ class DutyImporter(Importer):
                 turn.save(update_fields=["officer"])
             touched[turn.pk] = turn
         for turn in touched.values():
-            turn_recount(turn=turn, rounding=rounding_for(turn.unit))
+            turn_recount(turn=turn)
 
 
 def duty_rows(scope, unit: str | None = None):

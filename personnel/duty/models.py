@@ -196,6 +196,14 @@ class DutyTurn(models.Model):
     man_days = models.DecimalField(
         "ngày công", max_digits=10, decimal_places=3, default=Decimal(0), editable=False
     )
+    # Sums over the crew of what is counted apart (duty.apart), stored like man_days.
+    night_hours = models.DecimalField(
+        "giờ trực đêm", max_digits=10, decimal_places=2, default=Decimal(0), editable=False
+    )
+    holiday_man_days = models.DecimalField(
+        "ngày công cuối tuần, ngày lễ", max_digits=10, decimal_places=3, default=Decimal(0),
+        editable=False,
+    )  # fmt: skip
     history = HistoricalRecords()
 
     objects = DutyTurnQuerySet.as_manager()
@@ -245,7 +253,8 @@ class DutyAssignmentQuerySet(models.QuerySet):
 
 class DutyAssignment(models.Model):
     """A crew member of a turn and what they actually served. `hours` defaults to the
-    turn's length; `days_served` follows from it (0 when absent) and is stored."""
+    turn's length; `days_served` follows from it (0 when absent) and is stored, and so do
+    the night and weekend/holiday parts (duty.apart)."""
 
     turn = models.ForeignKey(DutyTurn, models.CASCADE, related_name="assignments")
     person = models.ForeignKey(
@@ -256,6 +265,17 @@ class DutyAssignment(models.Model):
     hours = models.DecimalField("số giờ thực trực", max_digits=7, decimal_places=2)
     days_served = models.DecimalField(
         "số ngày công", max_digits=7, decimal_places=3, default=Decimal(0)
+    )
+    # Counted apart (duty.apart), stored with days_served whatever the kind's flags: the
+    # flags decide what the pages show, so changing one needs no recount.
+    night_hours = models.DecimalField(
+        "giờ trực đêm (22:00–06:00)", max_digits=7, decimal_places=2, default=Decimal(0)
+    )
+    holiday_hours = models.DecimalField(
+        "giờ trực cuối tuần, ngày lễ", max_digits=7, decimal_places=2, default=Decimal(0)
+    )
+    holiday_days = models.DecimalField(
+        "ngày công cuối tuần, ngày lễ", max_digits=7, decimal_places=3, default=Decimal(0)
     )
     absent = models.BooleanField("vắng", default=False)
     absence_reason = models.CharField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from units.models import Unit
 
 from ..models import BoardAppointment, Service, ServiceStatus
+from .apart import apart, local_dates, off_days
 from .calendar import holidays, is_weekend
 from .models import (
     DutyAssignment,
@@ -24,7 +25,7 @@ from .models import (
     days_for_hours,
 )
 from .planner import WEEKDAYS, Member, Planned, Rules, Slot, plan
-from .services import province_of, rounding_for
+from .services import province_of, recount_rules
 
 # How far around the range other turns matter (rest gaps longer than this are unusual).
 MARGIN = dt.timedelta(days=4)
@@ -184,7 +185,11 @@ def plan_save(*, req: Request, planned: list[Planned], user=None) -> DutyPlan:
     unit and kinds in the range (published turns are never touched). Each member's pick
     reason goes on their row, the skipped list in the plan's notes."""
     replaced_drafts(req).delete()
-    rounding = rounding_for(req.unit)
+    rounding, province_id = recount_rules(req.unit)
+    days_off: set[dt.date] = set()
+    if planned:
+        last = max(local_dates(p.slot.starts_at, p.slot.ends_at)[1] for p in planned)
+        days_off = off_days(req.starts_on, last, holidays(req.starts_on, last, province_id))
     record = DutyPlan.objects.create(
         unit=req.unit,
         starts_on=req.starts_on,
@@ -193,10 +198,22 @@ def plan_save(*, req: Request, planned: list[Planned], user=None) -> DutyPlan:
         created_by=user,
         notes={p.slot.key: [list(s) for s in p.skipped[:SKIPPED_KEPT]] for p in planned},
     )
-    turns = []
+    # Every member serves the whole turn: one row's figures, times the crew, make the turn's.
+    figures = []
     for p in planned:
+        hours = (Decimal((p.slot.ends_at - p.slot.starts_at).total_seconds()) / 3600).quantize(
+            Decimal("0.01")
+        )
+        days = days_for_hours(hours, rounding)
+        night, holiday, holiday_days = apart(
+            starts_at=p.slot.starts_at, ends_at=p.slot.ends_at, hours=hours,
+            days_served=days, absent=False, days_off=days_off,
+        )  # fmt: skip
+        figures.append((hours, days, night, holiday, holiday_days))
+    turns = []
+    for p, (_, days, night, _, holiday_days) in zip(planned, figures, strict=True):
         officer = next((x.pk for x in p.picks if x.is_officer), None)
-        hours = Decimal((p.slot.ends_at - p.slot.starts_at).total_seconds()) / 3600
+        crew = len(p.picks)
         turns.append(
             DutyTurn(
                 unit=req.unit,
@@ -207,7 +224,9 @@ def plan_save(*, req: Request, planned: list[Planned], user=None) -> DutyPlan:
                 place=req.place,
                 officer_id=officer,
                 plan=record,
-                man_days=days_for_hours(hours, rounding) * len(p.picks),
+                man_days=days * crew,
+                night_hours=night * crew,
+                holiday_man_days=holiday_days * crew,
             )
         )
     DutyTurn.objects.bulk_create(turns)
@@ -215,9 +234,9 @@ def plan_save(*, req: Request, planned: list[Planned], user=None) -> DutyPlan:
         by_key = {slot_key(t.starts_on, t.kind_id): t for t in DutyTurn.objects.filter(plan=record)}
         turns = [by_key[p.slot.key] for p in planned]
     rows = []
-    for turn, p in zip(turns, planned, strict=True):
-        hours = (turn.hours).quantize(Decimal("0.01"))
-        days = days_for_hours(hours, rounding)
+    for turn, p, (hours, days, night, holiday, holiday_days) in zip(
+        turns, planned, figures, strict=True
+    ):
         for pick in p.picks:
             rows.append(
                 DutyAssignment(
@@ -226,6 +245,9 @@ def plan_save(*, req: Request, planned: list[Planned], user=None) -> DutyPlan:
                     is_officer=pick.is_officer,
                     hours=hours,
                     days_served=days,
+                    night_hours=night,
+                    holiday_hours=holiday,
+                    holiday_days=holiday_days,
                     reason=pick.reason[:255],
                 )
             )

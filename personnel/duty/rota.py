@@ -14,7 +14,10 @@ from units.models import Unit
 from .services import province_of
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ["STT", "Ngày", "Thứ", "Loại trực", "Thời gian", "Địa điểm", "Chỉ huy", "Người trực"]
+HEADERS = [
+    "STT", "Ngày", "Thứ", "Loại trực", "Thời gian", "Địa điểm", "Chỉ huy", "Người trực",
+    "Ngày công", "Giờ trực đêm (22:00–06:00)", "Ngày công cuối tuần, ngày lễ",
+]  # fmt: skip
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
@@ -85,10 +88,15 @@ def rota_xlsx(unit: Unit, month: dt.date, rows: list[dict]) -> bytes:
                 _safe(turn.place),
                 _safe(row["officer"]),
                 _safe(row["crew"]),
+                turn.man_days,
+                # Blank where the kind does not count them apart.
+                turn.night_hours if turn.kind.night_apart else None,
+                turn.holiday_man_days if turn.kind.holiday_apart else None,
             ]
         )
         sheet.cell(row=i + 2, column=2).number_format = "DD/MM/YYYY"
-    for letter, width in zip("ABCDEFGH", [6, 12, 16, 28, 20, 22, 24, 60], strict=True):
+    widths = [6, 12, 16, 28, 20, 22, 24, 60, 11, 14, 16]
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)

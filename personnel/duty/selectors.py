@@ -37,7 +37,7 @@ def with_crew(turns):
         DutyAssignment.objects.select_related("person")
         .only(
             "turn_id", "person__full_name", "is_officer", "absent", "absence_reason",
-            "days_served", "hours",
+            "days_served", "hours", "night_hours", "holiday_days",
         )
         .order_by("-is_officer", "person__full_name")
     )  # fmt: skip
@@ -47,6 +47,7 @@ def with_crew(turns):
             "starts_at", "ends_at", "starts_on", "place", "state", "man_days", "unit_id",
             "kind_id", "officer_id", "kind__name", "kind__order", "kind__code",
             "officer__full_name", "unit__code", "unit__name", "unit__short_name",
+            "night_hours", "holiday_man_days", "kind__night_apart", "kind__holiday_apart",
         )
         .prefetch_related(Prefetch("assignments", queryset=crew))
     )  # fmt: skip
@@ -138,6 +139,7 @@ def people_for(unit: Unit, on: dt.date):
 
 def ledger(person: Person, year: int) -> dict:
     """A person's duty ledger for `year`: turns by kind, weekday vs weekend/holiday,
+    night hours and weekend/holiday man-days (of the kinds that count them apart),
     days since the last duty of each kind, absences and unavailable dates."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = list(
@@ -148,7 +150,7 @@ def ledger(person: Person, year: int) -> dict:
     days_off = holidays(start, end)
     by_kind: dict[int, dict] = {}
     weekday = weekend = absences = 0
-    man_days = 0
+    man_days = night_hours = holiday_days = 0
     for row in rows:
         turn = row.turn
         if turn.state != "published":
@@ -157,11 +159,20 @@ def ledger(person: Person, year: int) -> dict:
             absences += 1
             continue
         entry = by_kind.setdefault(
-            turn.kind_id, {"kind": turn.kind, "turns": 0, "man_days": 0, "last": None}
-        )
+            turn.kind_id,
+            {"kind": turn.kind, "turns": 0, "man_days": 0, "night_hours": 0,
+             "holiday_days": 0, "last": None},
+        )  # fmt: skip
         entry["turns"] += 1
         entry["man_days"] += row.days_served
         man_days += row.days_served
+        # Counted apart only where the kind says so.
+        if turn.kind.night_apart:
+            entry["night_hours"] += row.night_hours
+            night_hours += row.night_hours
+        if turn.kind.holiday_apart:
+            entry["holiday_days"] += row.holiday_days
+            holiday_days += row.holiday_days
         entry["last"] = max(entry["last"] or turn.starts_on, turn.starts_on)
         if turn.starts_on in days_off or is_weekend(turn.starts_on):
             weekend += 1
@@ -186,6 +197,8 @@ def ledger(person: Person, year: int) -> dict:
         "weekend": weekend,
         "absences": absences,
         "man_days": man_days,
+        "night_hours": night_hours,
+        "holiday_days": holiday_days,
         "since": since,
         "unavailable": list(
             Unavailability.objects.filter(person=person).filter(

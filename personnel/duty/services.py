@@ -18,6 +18,8 @@ from personnel.rules import Verdict
 from units.models import Level, Unit
 
 from ..models import Person, Service
+from .apart import apart, local_dates, off_days
+from .calendar import holidays
 from .models import (
     DEFAULT_ROUNDING,
     DutyAssignment,
@@ -37,23 +39,48 @@ def province_of(unit: Unit, on: dt.date | None = None) -> Unit | None:
     return next((u for u in unit.ancestors(on) if u.level == Level.PROVINCE), None)
 
 
-def rounding_for(unit: Unit) -> str:
+def recount_rules(unit: Unit) -> tuple[str, int | None]:
+    """The rounding rule and the province id (for its holiday calendar) of a unit."""
     province = province_of(unit)
     if province is None:
-        return DEFAULT_ROUNDING
+        return DEFAULT_ROUNDING, None
     policy = DutyPolicy.objects.filter(province=province).first()
-    return policy.rounding if policy else DEFAULT_ROUNDING
+    return (policy.rounding if policy else DEFAULT_ROUNDING), province.pk
+
+
+def turn_days_off(
+    starts_at: dt.datetime, ends_at: dt.datetime, province_id: int | None
+) -> set[dt.date]:
+    """Weekends and holidays (nationwide + the province's) a turn touches: two queries."""
+    first, last = local_dates(starts_at, ends_at)
+    return off_days(first, last, holidays(first, last, province_id))
 
 
 def turn_recount(*, turn: DutyTurn, rounding: str | None = None) -> Decimal:
-    """Store each member's days served and the turn's man-days; returns the latter."""
-    rounding = rounding or rounding_for(turn.unit)
+    """Store each member's days served, night hours and weekend/holiday hours and
+    man-days (duty.apart), and the turn's sums; returns the turn's man-days."""
+    rounding_default, province_id = recount_rules(turn.unit)
+    rounding = rounding or rounding_default
+    days_off = turn_days_off(turn.starts_at, turn.ends_at, province_id)
     members = list(turn.assignments.all())
-    for member in members:
-        member.days_served = member.compute_days(rounding)
-    DutyAssignment.objects.bulk_update(members, ["days_served"])
-    turn.man_days = sum((m.days_served for m in members), Decimal(0))
-    DutyTurn.objects.filter(pk=turn.pk).update(man_days=turn.man_days)
+    for m in members:
+        m.days_served = m.compute_days(rounding)
+        m.night_hours, m.holiday_hours, m.holiday_days = apart(
+            starts_at=turn.starts_at, ends_at=turn.ends_at, hours=m.hours,
+            days_served=m.days_served, absent=m.absent, days_off=days_off,
+        )  # fmt: skip
+    DutyAssignment.objects.bulk_update(
+        members, ["days_served", "night_hours", "holiday_hours", "holiday_days"]
+    )
+    zero = Decimal(0)
+    turn.man_days = sum((m.days_served for m in members), zero)
+    turn.night_hours = sum((m.night_hours for m in members), zero)
+    turn.holiday_man_days = sum((m.holiday_days for m in members), zero)
+    DutyTurn.objects.filter(pk=turn.pk).update(
+        man_days=turn.man_days,
+        night_hours=turn.night_hours,
+        holiday_man_days=turn.holiday_man_days,
+    )
     return turn.man_days
 
 

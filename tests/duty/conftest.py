@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from personnel.duty.models import DutyKind, TurnState
@@ -61,8 +62,11 @@ def members(world):
 
 @pytest.fixture
 def make_turn(world, kinds):
-    def make(day, crew, *, kind="san-sang-chien-dau", hours=24, hour=7, unit=None, publish=True):
-        start = at(day, hour)
+    def make(
+        day, crew, *, kind="san-sang-chien-dau", hours=24, hour=7, minute=30, unit=None,
+        publish=True,
+    ):  # fmt: skip
+        start = at(day, hour, minute)
         turn, _ = turn_save(
             unit=unit or world.agency1,
             kind=kinds[kind],
@@ -76,6 +80,30 @@ def make_turn(world, kinds):
         return turn
 
     return make
+
+
+MONTH = "2024-03"
+
+
+def plan_payload(kinds, **extra) -> dict:
+    return {
+        "kinds": [kinds["san-sang-chien-dau"].pk],
+        "starts_on": "01/03/2024",
+        "ends_on": "31/03/2024",
+        "pattern": "daily",
+        "crew_size": "2",
+        **extra,
+    }
+
+
+@pytest.fixture
+def planned(world, members, kinds, client_for):
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("duty:planner", kwargs={"code": "A1"}), {**plan_payload(kinds), "action": "save"}
+    )
+    assert response.status_code == 302
+    return client
 
 
 D = Decimal

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,30 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from personnel.duty.models import DutyTurn, TurnState, Unavailability
-from tests.duty.conftest import make_members
-
-MONTH = "2024-03"
-
-
-def plan_payload(kinds, **extra) -> dict:
-    return {
-        "kinds": [kinds["san-sang-chien-dau"].pk],
-        "starts_on": "01/03/2024",
-        "ends_on": "31/03/2024",
-        "pattern": "daily",
-        "crew_size": "2",
-        **extra,
-    }
-
-
-@pytest.fixture
-def planned(world, members, kinds, client_for):
-    client = client_for(world.staff)
-    response = client.post(
-        reverse("duty:planner", kwargs={"code": "A1"}), {**plan_payload(kinds), "action": "save"}
-    )
-    assert response.status_code == 302
-    return client
+from tests.duty.conftest import MONTH, make_members, plan_payload
 
 
 def test_the_planner_previews_without_saving_and_explains_each_pick(
