@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chqs.text import format_rate, rate
+from personnel.duty.models import DutyTurn
 from personnel.filters import AGE_BANDS
 from personnel.models import (
     BoardAppointment,
@@ -148,6 +149,16 @@ def member_q(metric: str, value: str, as_of: dt.date) -> Q:
     if metric == "age":
         return age_band_q(value, as_of)
     return Q()
+
+
+def duty_turns(scope: Scope) -> QuerySet[DutyTurn]:
+    """The published duty turns behind the duty figures: started in the window, run by
+    a unit of the subtree (personnel.duty.figures counts the same)."""
+    return (
+        DutyTurn.objects.published()
+        .in_period(scope.period.start, scope.period.end)
+        .filter(unit_id__in=scope.unit_ids())
+    )
 
 
 # Figures drilled down to lists of service records (the reports:records view).
