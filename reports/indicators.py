@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chqs.text import format_rate, rate
+from personnel.duty.models import DutyTurn
 from personnel.filters import AGE_BANDS
 from personnel.models import (
     BoardAppointment,
@@ -59,17 +61,22 @@ class Scope:
     def tree_on(self) -> dt.date:
         return self.period.end
 
-    def unit_ids(self) -> QuerySet:
-        """The live units of the subtree as it stood on the tree date (a subquery)."""
-        return Unit.objects.subtree(self.unit, on=self.tree_on).active_on(self.tree_on).values("id")
-
-    def agency_ids(self) -> QuerySet:
-        return (
+    @cached_property
+    def _tree(self) -> list[tuple[int, bool]]:
+        """(id, is agency) of the live units of the subtree as it stood on the tree date:
+        read once, then passed to every query as a list. On PostgreSQL an IN over the
+        recursive CTE was planned per row of the big tables (minutes at national scale)."""
+        return list(
             Unit.objects.subtree(self.unit, on=self.tree_on)
             .active_on(self.tree_on)
-            .agencies()
-            .values("id")
+            .values_list("id", "kind__is_agency")
         )
+
+    def unit_ids(self) -> list[int]:
+        return [pk for pk, _ in self._tree]
+
+    def agency_ids(self) -> list[int]:
+        return [pk for pk, is_agency in self._tree if is_agency]
 
 
 def rate_dict(numerator: int, denominator: int) -> dict:
@@ -150,23 +157,56 @@ def member_q(metric: str, value: str, as_of: dt.date) -> Q:
     return Q()
 
 
+def duty_turns(scope: Scope) -> QuerySet[DutyTurn]:
+    """The published duty turns behind the duty figures: started in the window, run by
+    a unit of the subtree (personnel.duty.figures counts the same)."""
+    return (
+        DutyTurn.objects.published()
+        .in_period(scope.period.start, scope.period.end)
+        .filter(unit_id__in=scope.unit_ids())
+    )
+
+
 # Figures drilled down to lists of service records (the reports:records view).
 RECORD_SETS = {"members": serving, "joined": joined, "left": left, "terms_ending": terms_ending}
 
 
-def _members(scope: Scope) -> dict:
+def _strength(scope: Scope) -> list[dict]:
+    """One scan of the serving records: counts grouped by (agency, kind of force,
+    position), each with women, Party, Youth Union, age bands and terms ending. Every
+    strength figure — totals, by kind, by position, per agency — is a sum of these."""
     as_of = scope.as_of
-    base = serving(scope)
-    totals = base.aggregate(
-        total=Count("id"),
-        female=Count("id", filter=member_q("female", "", as_of)),
-        party=Count("id", filter=member_q("party", "", as_of)),
-        youth_union=Count("id", filter=member_q("youth_union", "", as_of)),
-        **{f"age_{band}": Count("id", filter=age_band_q(band, as_of)) for band in AGE_BANDS},
-        age_khac=Count("id", filter=age_band_q("khac", as_of)),
+    ending = Q(
+        status=ServiceStatus.SERVING,
+        term_end__gt=as_of,
+        term_end__lte=as_of + dt.timedelta(days=TERM_ENDING_DAYS),
     )
-    by_kind = dict(base.values_list("force_kind_id").annotate(n=Count("id")).order_by())
-    by_position = dict(base.values_list("position_id").annotate(n=Count("id")).order_by())
+    return list(
+        serving(scope)
+        .values("agency_id", "force_kind_id", "position_id")
+        .annotate(
+            total=Count("id"),
+            female=Count("id", filter=member_q("female", "", as_of)),
+            party=Count("id", filter=member_q("party", "", as_of)),
+            youth_union=Count("id", filter=member_q("youth_union", "", as_of)),
+            terms_ending=Count("id", filter=ending),
+            **{f"age_{band}": Count("id", filter=age_band_q(band, as_of)) for band in AGE_BANDS},
+            age_khac=Count("id", filter=age_band_q("khac", as_of)),
+        )
+        .order_by()
+    )
+
+
+def _sum(rows: list[dict], key: str) -> int:
+    return sum(row[key] for row in rows)
+
+
+def _members(scope: Scope, strength: list[dict]) -> dict:
+    by_kind: dict[int, int] = defaultdict(int)
+    by_position: dict[int, int] = defaultdict(int)
+    for row in strength:
+        by_kind[row["force_kind_id"]] += row["total"]
+        by_position[row["position_id"]] += row["total"]
     bands = [*AGE_BANDS, "khac"]
     band_names = {key: f"{lo}–{hi}" for key, (lo, hi) in AGE_BANDS.items()} | {
         "khac": "Ngoài 18–50"
@@ -174,16 +214,16 @@ def _members(scope: Scope) -> dict:
     left_by = dict(left(scope).values_list("status_reason_id").annotate(n=Count("id")).order_by())
     reasons = {r.pk: r for r in StatusReason.objects.filter(pk__in=[k for k in left_by if k])}
     return {
-        "total": totals["total"],
-        "female": totals["female"],
-        "party": totals["party"],
-        "youth_union": totals["youth_union"],
+        "total": _sum(strength, "total"),
+        "female": _sum(strength, "female"),
+        "party": _sum(strength, "party"),
+        "youth_union": _sum(strength, "youth_union"),
         "by_kind": [
             {"code": k.code, "name": k.name, "count": by_kind.get(k.pk, 0)}
             for k in ForceKind.objects.all()
         ],
         "by_age_band": [
-            {"band": b, "name": band_names[b], "count": totals[f"age_{b}"]} for b in bands
+            {"band": b, "name": band_names[b], "count": _sum(strength, f"age_{b}")} for b in bands
         ],
         "by_position": [
             {"code": p.code, "name": p.name, "count": by_position.get(p.pk, 0)}
@@ -200,7 +240,7 @@ def _members(scope: Scope) -> dict:
             }
             for pk, n in sorted(left_by.items(), key=lambda item: -item[1])
         ],
-        "terms_ending": terms_ending(scope).count(),
+        "terms_ending": _sum(strength, "terms_ending"),
     }
 
 
@@ -275,20 +315,15 @@ def _formations(scope: Scope) -> dict:
 # -- per agency ------------------------------------------------------------------------
 
 
-def _rows(scope: Scope, agencies: list[dict], boards: dict[int, dict], duty, training) -> list:
-    as_of = scope.as_of
-    counts = {
-        row["agency_id"]: row
-        for row in serving(scope)
-        .values("agency_id")
-        .annotate(
-            members=Count("id"),
-            female=Count("id", filter=member_q("female", "", as_of)),
-            party=Count("id", filter=member_q("party", "", as_of)),
-            youth_union=Count("id", filter=member_q("youth_union", "", as_of)),
-        )
-        .order_by()
-    }
+def _rows(
+    agencies: list[dict], strength: list[dict], boards: dict[int, dict], duty, training
+) -> list:
+    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for row in strength:
+        c = counts[row["agency_id"]]
+        c["members"] += row["total"]
+        for key in ("female", "party", "youth_union"):
+            c[key] += row[key]
     rows = []
     for agency in agencies:
         c = counts.get(agency["id"], {})
@@ -327,9 +362,10 @@ def compute(unit: Unit, period: Period, as_of: dt.date | None = None) -> dict:
         .values("id", "code", "name", "staff_count")
     )
     boards, board_rows = _boards(scope)
-    members = _members(scope)
+    strength = _strength(scope)
+    members = _members(scope, strength)
     staff = sum(a["staff_count"] or 0 for a in agencies)
-    unit_ids = [row["id"] for row in scope.unit_ids()]
+    unit_ids = scope.unit_ids()
     ancestors = unit.ancestors(period.end)
     province_id = ancestors[0].pk if ancestors else unit.pk
     duty = sections.duty(unit_ids, period.start, period.end, province_id)
@@ -348,5 +384,5 @@ def compute(unit: Unit, period: Period, as_of: dt.date | None = None) -> dict:
         },
         "duty": duty["summary"],
         "training": training["summary"],
-        "rows": _rows(scope, agencies, board_rows, duty["by_agency"], training["by_agency"]),
+        "rows": _rows(agencies, strength, board_rows, duty["by_agency"], training["by_agency"]),
     }

@@ -13,6 +13,8 @@ from personnel.duty.figures import duty_figures
 from training.figures import members_short_of_days, training_figures
 from training.models import Audience
 
+SHORT_OF_DAYS_MAX_AGENCIES = 100
+
 
 def number(value) -> int | float:
     """Decimal man-days → 8832 (whole) or 12.5 (half days), JSON-ready."""
@@ -66,8 +68,14 @@ def training(agency_ids, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
     audience and course (those with a quota or a trainee), cadres vs troops, the total,
     and how many members are short of their required days in the period's year."""
     f = training_figures(agency_ids, start, end)
+    # Who is short of days is judged person by person (training.eligibility): kept to
+    # subtrees of province size; null above (the province returns carry it).
+    short = (
+        members_short_of_days(agency_ids, end.year, on=as_of)
+        if len(agency_ids) <= SHORT_OF_DAYS_MAX_AGENCIES
+        else None
+    )
     cadre = set(Audience.objects.filter(is_cadre=True).values_list("code", flat=True))
-    short = members_short_of_days(agency_ids, end.year, on=as_of)
     return {
         "summary": {
             "by_audience": [
@@ -91,7 +99,9 @@ def training(agency_ids, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
                 for c in f["by_course"]
             ],  # fmt: skip
             "total": _counts(f["total"]),
-            "short_of_days": len({row["person_id"] for row in short}),
+            "short_of_days": (
+                len({row["person_id"] for row in short}) if short is not None else None
+            ),
         },
         "by_agency": {
             pk: {"quota": row["quota"], "attended": row["attended"]}

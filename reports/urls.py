@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:code>/<str:period>/lap/", returns.return_create, name="return_create"),
     path("<str:code>/<str:period>/tinh-hinh/", overview.status, name="status"),
     path("<str:code>/<str:period>/ho-so/<str:metric>/", figures.records, name="records"),
+    path("<str:code>/<str:period>/luot-truc/", figures.duty_records, name="duty_records"),
     path("<str:code>/<str:period>/so-lieu.json", figures.export, {"fmt": "json"}, name="json"),
     path("<str:code>/<str:period>/bao-cao.pdf", figures.export, {"fmt": "pdf"}, name="pdf"),
     path("<str:code>/<str:period>/bao-cao.xlsx", figures.export, {"fmt": "xlsx"}, name="xlsx"),

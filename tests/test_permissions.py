@@ -564,6 +564,7 @@ ROUTES: dict[str, Route] = {
     "reports:index": Route(get="view"),
     "reports:figures": Route(get="view", kwargs=report_of),
     "reports:records": Route(get="view", kwargs=lambda t: {**report_of(t), "metric": "members"}),
+    "reports:duty_records": Route(get="view", kwargs=report_of),
     "reports:json": Route(get="view", kwargs=report_of, download=True),
     "reports:pdf": Route(get="view", kwargs=report_of, download=True),
     "reports:xlsx": Route(get="view", kwargs=report_of, download=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,3 +145,30 @@ def records(request: HttpRequest, code: str, period: str, metric: str) -> HttpRe
         "metric": metric,
     }
     return render(request, "reports/records.html", context)
+
+
+@login_required
+@require_GET
+def duty_records(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The duty turns behind the duty figures (?loai=KIND, ?co_quan=CODE), limited to
+    the units the viewer may see today."""
+    try:
+        subject = subject_of(request, code, period)
+    except BadPeriod as exc:
+        return bad_period(request, exc)
+    scope = indicators.Scope(subject.unit, subject.period, subject.as_of)
+    turns = indicators.duty_turns(scope).filter(unit__in=request.scope.units())
+    if request.GET.get("loai"):
+        turns = turns.filter(kind__code=request.GET["loai"])
+    if request.GET.get("co_quan"):
+        turns = turns.filter(unit=request.scope.get_unit(request.GET["co_quan"]))
+    turns = (
+        turns.select_related("unit", "kind", "officer")
+        .annotate(crew=Count("assignments"))
+        .order_by("starts_at", "pk")
+    )
+    page = Paginator(turns, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"subject": subject, "page": page, "query": query.urlencode()}
+    return render(request, "reports/duty_records.html", context)

@@ -151,3 +151,29 @@ def test_the_pdf_carries_the_same_chart_as_the_page(world, client_for):
     member(world.agency1, world.formation1)
     svg = strength_by_kind(compute(world.region1, parse_period("2023-H1")))
     assert svg.startswith("<svg") and "Tự vệ tại chỗ" in svg and "<script" not in svg
+
+
+def test_the_duty_figure_links_to_the_turns_behind_it(world, client_for):
+    from personnel.duty.models import DutyKind
+    from personnel.duty.services import turn_save
+
+    crew = [member(world.agency1, world.formation1) for _ in range(2)]
+    start = dt.datetime(2023, 3, 1, 7, 30, tzinfo=dt.UTC)
+    kind = DutyKind.objects.get(code="san-sang-chien-dau")
+    turn_save(unit=world.agency1, kind=kind, starts_at=start, ends_at=start + dt.timedelta(1),
+              crew=crew, place="Cổng chính", state="published")  # fmt: skip
+    turn_save(
+        unit=world.agency1,
+        kind=kind,
+        starts_at=start + dt.timedelta(5),
+        ends_at=start + dt.timedelta(6),
+        crew=crew,
+        place="Kho",
+    )  # a draft: not counted
+    client = client_for(world.commander)
+    page = client.get(reverse("reports:figures", args=["R1", "2023-H1"])).content.decode()
+    assert 'data-figure="duty_turns">1<' in page
+    html = client.get(reverse("reports:duty_records", args=["R1", "2023-H1"])).content.decode()
+    assert 'data-count="1"' in html and "Cổng chính" in html and "Kho" not in html
+    url = reverse("reports:duty_records", args=["R1", "2023-H1"])
+    assert client.get(url, {"co_quan": "A2"}).status_code == 404
