@@ -45,6 +45,17 @@ def format_int(value: int) -> str:
     return sign + f"{abs(int(value)):,}".replace(",", ".")
 
 
+def format_number(value) -> str:
+    """6502.5 → "6.502,5", 1122 → "1.122": at most two decimals (half-up), trailing zeros
+    dropped — man-days and hours are often fractional."""
+    number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    return sign + format_int(int(whole)) + ("," + frac if frac else "")
+
+
 def rate(numerator: int, denominator: int) -> Decimal | None:
     """A percentage rounded half-up to two decimals; None when there is nothing to divide by."""
     if not denominator:

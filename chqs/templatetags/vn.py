@@ -10,10 +10,13 @@ register = template.Library()
 
 @register.filter
 def vn_int(value) -> str:
-    """{{ 1122|vn_int }} → 1.122"""
+    """{{ 1122|vn_int }} → 1.122; a fractional value keeps its decimals (6.502,5), it is
+    never truncated."""
     if value in (None, ""):
         return "—"
-    return text.format_int(value)
+    if isinstance(value, int):
+        return text.format_int(value)
+    return text.format_number(value)
 
 
 @register.simple_tag

@@ -24,3 +24,19 @@ def test_integers_group_with_dots():
     assert format_int(8832) == "8.832"
     assert format_int(1500000) == "1.500.000"
     assert format_int(47) == "47"
+
+
+def test_fractional_figures_keep_their_decimals_in_vietnamese_form():
+    from chqs.text import format_number
+
+    assert format_number(6502.5) == "6.502,5"
+    assert format_number(Decimal("8832.00")) == "8.832"
+    assert format_number(Decimal("0.125")) == "0,13"
+    assert format_number(1122) == "1.122"
+
+
+def test_the_vn_int_filter_never_truncates_a_fraction():
+    from django.template import Context, Template
+
+    page = Template("{% load vn %}{{ a|vn_int }} {{ b|vn_int }}")
+    assert page.render(Context({"a": 6502.5, "b": 1122})) == "6.502,5 1.122"
