@@ -1,8 +1,38 @@
-"""What every benchmark prints about the machine and the database it ran on."""
+"""What every benchmark shares: the throw-away database it runs on, and what it prints
+about the machine and that database."""
 
+import contextlib
 import os
 import platform
 import subprocess
+import tempfile
+from pathlib import Path
+
+WORK = Path(tempfile.gettempdir()) / "chqs-bench"
+
+
+@contextlib.contextmanager
+def test_database(name: str, *, work: Path = WORK, debug: bool | None = None):
+    """Like the test runner: create `test_<NAME>` (for SQLite a file under `work`, not
+    memory, since a real SQLite database is a file), yield its name, drop it at the end.
+    A benchmark never touches a real database."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    work.mkdir(parents=True, exist_ok=True)
+    if connection.vendor == "sqlite":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(work / f"{name}.sqlite3")
+    setup_test_environment(debug=debug)
+    old_name = connection.settings_dict["NAME"]
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield test_name
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
 
 
 def database_version() -> str:

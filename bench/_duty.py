@@ -5,7 +5,6 @@ Like the other benchmarks it never touches a real database: it creates `test_<na
 it. Deterministic (fixed seeds).
 """
 
-import contextlib
 import datetime as dt
 import os
 import random
@@ -16,6 +15,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import _common
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chqs.settings")
@@ -23,25 +24,9 @@ WORK = Path(tempfile.gettempdir()) / "chqs-bench"
 PASSWORD = "Bench-2026-duty"
 
 
-@contextlib.contextmanager
 def test_database(name: str):
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    WORK.mkdir(parents=True, exist_ok=True)
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(WORK / f"{name}.sqlite3")
-    setup_test_environment(debug=False)  # as in production: no query log kept
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield connection
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    """The shared throw-away database, with no query log kept (as in production)."""
+    return _common.test_database(name, work=WORK, debug=False)
 
 
 def timed(fn, runs: int, warmups: int = 1) -> dict:

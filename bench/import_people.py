@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import database_version
+from _common import database_version, test_database
 from _common import machine as common_machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -424,23 +424,8 @@ def main() -> None:
         print(json.dumps(child([Path(p) for p in args.child], args.rows, args.changes)))
         return
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    WORK.mkdir(parents=True, exist_ok=True)
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(WORK / "bench.sqlite3")
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with test_database("bench", work=WORK) as test_name:
         figures = run(args, test_name)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
     print(report(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import database_version, machine
+from _common import database_version, machine, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -159,23 +159,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where compute() goes")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    WORK.mkdir(parents=True, exist_ok=True)
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(WORK / "returns.sqlite3")
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with test_database("returns", work=WORK):
         figures = run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
     print(report(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
