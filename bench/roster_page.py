@@ -407,7 +407,9 @@ def run(args) -> dict:
           f"({figures['load_s']:.0f} s)", flush=True)  # fmt: skip
     figures["load_before"] = os.getloadavg()
     figures["rows"] = measure(args.runs, args.warmups) if not args.export_only else []
-    figures["export"] = measure_export(args.export_runs, args.profile_export)
+    figures["export"] = (
+        measure_export(args.export_runs, args.profile_export) if args.export_runs else None
+    )
     figures["load_after"] = os.getloadavg()
     figures["runs"], figures["warmups"] = args.runs, args.warmups
     return figures
@@ -473,7 +475,7 @@ def main() -> None:
     parser.add_argument("--warmups", type=int, default=2)
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--export-runs", type=int, default=3,
-                        help="timed exports of the whole province's roster")  # fmt: skip
+                        help="timed exports of the whole province's roster (0: none)")  # fmt: skip
     parser.add_argument("--export-only", action="store_true",
                         help="time the export only, not the roster page")  # fmt: skip
     parser.add_argument("--profile-export", help="also write a cProfile of one export here")

@@ -133,10 +133,13 @@ def apply_sort(qs: QuerySet[Person], key: str | None) -> tuple[QuerySet[Person],
     return qs.order_by(*SORTS[key]), key
 
 
+def unit_label(name: str, code: str, dissolved_on) -> str:
+    return f"{name} ({code}){' (đã giải thể)' if dissolved_on else ''}"
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        gone = " (đã giải thể)" if obj.dissolved_on else ""
-        return f"{obj.name} ({obj.code}){gone}"
+        return unit_label(obj.name, obj.code, obj.dissolved_on)
 
 
 class FormationChoiceField(forms.ModelChoiceField):
@@ -213,7 +216,14 @@ class RosterFilter(django_filters.FilterSet):
         self.scope = scope
         self.today = scope.on
         units = scope.units().select_related("kind").order_by("kind__order", "name")
-        self.form.fields["don_vi"].queryset = units
+        unit_field = self.form.fields["don_vi"]
+        unit_field.queryset = units
+        # Listed from plain values: a province has hundreds of units, and a model
+        # instance for each costs more than the query.
+        unit_field.widget.choices = [("", unit_field.empty_label)] + [
+            (code, unit_label(name, code, dissolved_on))
+            for code, name, dissolved_on in units.values_list("code", "name", "dissolved_on")
+        ]
         # Any formation in scope is a valid choice, but only one agency's formations are
         # listed: a province has thousands, and each <option> costs rendering time.
         formations = (

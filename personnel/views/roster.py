@@ -76,13 +76,25 @@ def _sort_links(unsorted, sort: str) -> dict[str, dict[str, str]]:
     return links
 
 
+def _dmy(day) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
+
+
 def _decorate(person, *, private: bool, day) -> None:
     """What a row shows, computed from what the roster query already fetched."""
     service = summarize(person).current
     person.service = service
+    # Plain strings, so the row's template does no per-cell filter or URL lookup.
+    person.url = reverse("personnel:person", args=[person.pk])
+    born = person.birth_date
+    person.born_shown = (
+        "" if born is None else f"{born.year:04d}" if person.birth_year_only else _dmy(born)
+    )
     person.cccd_shown = person.cccd if private else mask(person.cccd)
     person.phone_shown = person.phone if private else mask(person.phone)
     if service is not None:
+        person.joined_shown = _dmy(person.first_joined_on)
+        person.term_end_shown = _dmy(service.term_end)
         person.status_label = service.get_status_display()
         person.term_soon = (
             service.status == ServiceStatus.SERVING
