@@ -28,6 +28,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("personnel", "0005_duty_reference_data")]
+    dependencies = [("personnel", "0006_duty_counted_apart")]
 
     operations = [migrations.RunPython(create, drop)]
