@@ -31,6 +31,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from . import versions
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 
@@ -196,6 +198,9 @@ def restore(archive_path: Path, *, force: bool = False) -> dict:
             tree = work / name
             if tree.is_dir():
                 shutil.copytree(tree, root, dirs_exist_ok=True)
+    # The restored version numbers are the backup's: start them afresh so no process
+    # serves a value it cached from the database as it was before the restore.
+    versions.renew()
     counts = row_counts()
     wrong = {k: (v, counts.get(k)) for k, v in manifest["rows"].items() if counts.get(k) != v}
     if wrong:

@@ -1,4 +1,5 @@
-"""Infrastructure records shared by every app: the trail of spreadsheet imports."""
+"""Infrastructure records shared by every app: the trail of spreadsheet imports, the
+data versions behind per-process caches."""
 
 import datetime as dt
 import uuid
@@ -136,3 +137,18 @@ class ImportJob(models.Model):
 
 # Models kept in their own modules, registered with the app here.
 from .audit import ExportRecord  # noqa: E402, F401
+
+
+class DataVersion(models.Model):
+    """A number per kind of data, bumped by every committed write to it (chqs.versions):
+    what per-process caches are keyed by."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu"
+        verbose_name_plural = "phiên bản dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.number}"

@@ -5,6 +5,7 @@ Legal anchors: Lu蘯ｭt DQTV 2019 ﾄ進盻「 8 (ages), ﾄ進盻「 9 (term of 4 years), ﾄ
 """
 
 import datetime as dt
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chqs import versions
 from chqs.text import fold
 from units.models import Board, BoardPositionKind, ForceKind, Formation, Unit, today
 
@@ -55,6 +57,15 @@ class PersonQuerySet(models.QuerySet):
         for word in folded.split(" ") if folded else []:
             qs = qs.filter(search_text__contains=word)
         return qs
+
+
+# Person fields no figure reads (reports, training, duty, the command tree): a change
+# of only these leaves every cached figure valid (chqs.versions). Anything not listed
+# here, including a field added later, bumps the figures' version when it changes.
+FIGURE_NEUTRAL_FIELDS = frozenset(
+    {"phone", "residence", "hometown", "notes", "religion", "education", "qualification",
+     "job_title", "health_grade", "search_text"}
+)  # fmt: skip
 
 
 class Person(models.Model):
@@ -114,7 +125,26 @@ class Person(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        # Only contact details changed (a phone number corrected): no figure and no
+        # cached value depends on them, so the write bumps no data version.
+        neutral = getattr(self, "_loaded", None) == self._figure_values()
+        with versions.neutral_update(self._meta.db_table) if neutral else nullcontext():
+            super().save(*args, **kwargs)
+        self._loaded = self._figure_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._loaded = person._figure_values()
+        return person
+
+    def _figure_values(self) -> tuple:
+        # From __dict__: a deferred field (.only()) is compared as absent, not loaded.
+        return tuple(
+            self.__dict__.get(f.attname, models.DEFERRED)
+            for f in self._meta.concrete_fields
+            if f.name not in FIGURE_NEUTRAL_FIELDS
+        )
 
     def fill_search_text(self) -> None:
         """Set the folded search text; bulk_create skips save(), so bulk writers call this."""

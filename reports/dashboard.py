@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from chqs import versions
 from units.models import Role, today
 
 from . import charts, indicators
@@ -20,9 +21,19 @@ def dashboard_panel(request) -> str:
     root = scope.root
     if root is None or scope.role not in DASHBOARD_ROLES:
         return ""
-    period = period_for(root, default_label(today()))
+    day = today()
+    # The same panel for everyone whose unit is `root` (nothing in it depends on the
+    # user); a province's figures take seconds to compute, so each process keeps the
+    # panel until any data behind a figure changes (chqs.versions) or the day does.
+    return versions.cached(
+        ("dashboard", root.pk, day.isoformat()), [versions.FIGURES], lambda: _panel(root, day)
+    )
+
+
+def _panel(root, day) -> str:
+    period = period_for(root, default_label(day))
     figures = indicators.compute(root, period)
-    status = returns_status(root, period)
+    status = returns_status(root, period, on=day)
     counts = {
         "Đã phê duyệt": status["counts"]["approved"],
         "Đã trình": status["counts"]["submitted"],
@@ -42,4 +53,4 @@ def dashboard_panel(request) -> str:
         "status": status,
         "charts": [charts.data_uri(svg) for svg in pictures],
     }
-    return render_to_string("reports/_dashboard.html", context, request=request)
+    return render_to_string("reports/_dashboard.html", context)

@@ -32,6 +32,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from .. import versions
 from . import rowcache
 from .columns import Choice, Column, ParseError, is_blank
 from .readers import ImportFileError, read_options, read_table
@@ -708,6 +709,9 @@ def bulk_insert(
             if connection.queries_logged:  # count it like any query (tests, debug, bench)
                 spent = f"{time.monotonic() - started:.3f}"
                 connection.queries_log.append({"sql": f"{sql} -- {count} rows", "time": spent})
+            # COPY bypasses the cursor's execute wrappers: record the write for the
+            # data versions (chqs.versions) by hand.
+            versions.wrote(model._meta.db_table, connection.alias)
         else:
             data = [values(first), *map(values, rows)]
             marks = ", ".join(["%s"] * len(data[0]))
