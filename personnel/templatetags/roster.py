@@ -2,7 +2,8 @@
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -49,3 +50,71 @@ def select(bound_field) -> SafeString:
             option(value, label)
     parts.append("</select>")
     return mark_safe("".join(parts))
+
+
+def _cell(value) -> str:
+    return "" if value is None else escape(value)
+
+
+@register.simple_tag(takes_context=True)
+def roster_rows(context) -> SafeString:
+    """The roster table's 50 rows, written in Python: the same markup the row template
+    gave, from the strings the view already computed (`_decorate`). As a template, the
+    ~1.600 variable lookups of a page were a third of its CPU."""
+    page, can_change, one_agency = context["page"], context["can_change"], context["one_agency"]
+    start = page.start_index()
+    rows = []
+    for number, p in enumerate(page, start):
+        name = escape(p.full_name)
+        cells = ["\n    <tr>\n"]
+        if can_change:
+            cells.append(
+                f'      <td><input class="form-check-input" type="checkbox" name="chon" '
+                f'value="{p.pk}" aria-label="Chọn {name}"></td>\n'
+            )
+        else:
+            cells.append("      \n")  # the template's line without its cell
+        cells.append(f'      <td class="num">{localize(number)}</td>\n')
+        cells.append(f'      <td><a href="{escape(p.url)}">{name}</a>\n        ')
+        if p.party_joined_on:
+            cells.append('<span class="badge text-bg-danger" title="Đảng viên">ĐV</span>')
+        cells.append("\n        ")
+        if p.is_reservist:
+            cells.append('<span class="badge text-bg-secondary" title="Quân nhân dự bị">DB</span>')
+        cells.append("\n        ")
+        if p.job_title:
+            cells.append(f'<div class="small text-muted">{escape(p.job_title)}</div>')
+        cells.append("</td>\n")
+        cells.append(f'      <td class="text-nowrap">{escape(p.born_shown)}</td>\n')
+        cells.append(f"      <td>{escape(p.get_gender_display())}</td>\n")
+        cells.append(
+            f'      <td class="text-nowrap font-monospace small">{_cell(p.cccd_shown)}</td>\n'
+        )
+        if not one_agency:
+            agency = p.agency.short_name or p.agency.name
+            cells.append(f'      <td class="small">{escape(agency)}</td>\n')
+        else:
+            cells.append("      \n")
+        service = p.service
+        for related in ("position", "formation", "force_kind"):
+            thing = getattr(service, related) if service is not None else None
+            cells.append(f"      <td>{escape(thing.name or '') if thing else ''}</td>\n")
+        joined = escape(p.joined_shown) if service is not None else ""
+        cells.append(f'      <td class="text-nowrap">{joined}</td>\n')
+        end = ""
+        if service is not None:
+            end = escape(p.term_end_shown)
+            if p.term_soon:
+                end = f'<span class="badge text-bg-warning">{end}</span>'
+            if p.over_age:
+                end += ' <span class="badge text-bg-danger">Quá tuổi</span>'
+        cells.append(f'      <td class="text-nowrap">{end}</td>\n')
+        status = escape(p.status_label)
+        if service is not None:
+            tone = "text-bg-success" if service.status == "serving" else "text-bg-info"
+            status = f'<span class="badge {tone}">{status}</span>'
+        else:
+            status = f'<span class="text-muted small">{status}</span>'
+        cells.append(f"      <td>{status}</td>\n    </tr>\n  ")
+        rows.append("".join(cells))
+    return mark_safe("".join(rows))

@@ -279,3 +279,12 @@ def test_the_roster_query_count_does_not_grow_with_the_people(world, client_for,
     assert Person.objects.count() == 30
     assert count_queries() == five
     assert roster(client, **params).count('class="num">') >= 30  # every row was rendered
+
+
+def test_roster_rows_escape_what_people_typed(world, client_for):
+    make_person(world.agency1, '<b>Lê</b> "Văn" & Tú', job_title="<script>x</script>")
+    page = roster(client_for(world.staff))
+
+    assert "&lt;b&gt;Lê&lt;/b&gt; &quot;Văn&quot; &amp; Tú</a>" in page
+    assert 'aria-label="Chọn &lt;b&gt;Lê&lt;/b&gt; &quot;Văn&quot; &amp; Tú"' in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
