@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -156,16 +157,21 @@ def current(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, in
     return {name: None if name in pending else found.get(name, 0) for name in names}
 
 
-def cached(key: Iterable[Any], names: Iterable[str], compute: Callable[[], Any]) -> Any:
+def cached(
+    key: Iterable[Any], names: Iterable[str], compute: Callable[[], Any], *,
+    known: dict[str, int | None] | None = None,
+) -> Any:  # fmt: skip
     """`compute()`, kept in this process's cache under `key` and the versions `names`:
-    computed again as soon as any of them is bumped. Reads on the replica (which may lag
-    the versions) and transactions that wrote the data are not cached."""
+    computed again as soon as any of them is bumped. `known`: the versions as read by
+    `current()` earlier in the same request (saves the query). Reads on the replica
+    (which may lag the versions) and transactions that wrote the data are not cached."""
     from .routers import reading_from_replica
 
-    versions = current(names)
+    versions = known if known is not None else current(names)
     if reading_from_replica() or None in versions.values():
         return compute()
-    full = ":".join(["chqs", *map(str, key), *(f"{n}{v}" for n, v in sorted(versions.items()))])
+    parts = (*key, *sorted(versions.items()))
+    full = f"chqs:{hashlib.sha1(repr(parts).encode()).hexdigest()}"  # any key, any length
     value = cache.get(full, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from chqs import versions
 from chqs.audit import ExportStatus, export_record
 from units.models import today
 
@@ -35,15 +36,27 @@ class RosterPaginator(Paginator):
     the count runs on the filtered people before sorting (a sort key may group by person,
     and COUNT(*) over that grouped join is slow); the page's ids come from a narrow
     sorted query, then one query fetches those rows with their agency and one prefetches
-    their service records (deep pages and grouped sorts never drag wide rows along)."""
+    their service records (deep pages and grouped sorts never drag wide rows along).
 
-    def __init__(self, object_list, per_page, *, unsorted):
+    Given a `key` (what identifies the list: scope, filter, sort), the count and each
+    page's ids — the two scans of the people table — are kept in the process's cache
+    until the people or their records change (chqs.versions: every filter and sort key
+    reads data that bumps the figures' version); the rows themselves are always read."""
+
+    def __init__(self, object_list, per_page, *, unsorted, key=None):
         super().__init__(object_list, per_page)
         self.unsorted = unsorted
+        self.key = key
+        self.known = versions.current([versions.FIGURES]) if key is not None else None
+
+    def _cached(self, what: tuple, compute):
+        if self.key is None:
+            return compute()
+        return versions.cached((*what, *self.key), [versions.FIGURES], compute, known=self.known)
 
     @cached_property
     def count(self) -> int:
-        return self.unsorted.count()
+        return self._cached(("roster-count",), self.unsorted.count)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -51,9 +64,12 @@ class RosterPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self._cached(
+            ("roster-ids", bottom, top),
+            lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
+        )
         rows = {person.pk: person for person in self.unsorted.filter(pk__in=ids)} if ids else {}
-        return self._get_page([rows[pk] for pk in ids], number, self)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def _filtered(request: HttpRequest):
@@ -114,7 +130,12 @@ def _decorate(person, *, private: bool, day) -> None:
 def roster(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     roster_filter, filtered, people_qs, sort = _filtered(request)
-    paginator = RosterPaginator(people_qs, PAGE_SIZE, unsorted=filtered)
+    # The list is the same for everyone with this scope (their unit's subtree today) and
+    # this filter and sort, whoever asks: that is its key in the cache.
+    listed = sorted((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
+    key = ("all" if scope.is_admin else getattr(scope.root, "pk", None), scope.on.isoformat(),
+           tuple(listed))  # fmt: skip
+    paginator = RosterPaginator(people_qs, PAGE_SIZE, unsorted=filtered, key=key)
     page = paginator.get_page(request.GET.get("page"))
     private, day = sees_private(scope), today()
     for person in page:
