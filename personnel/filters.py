@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
+from chqs import versions
 from units.models import ForceKind, Formation, Unit
 
 from .models import Gender, Person, Service, ServiceStatus, add_years
@@ -218,12 +219,6 @@ class RosterFilter(django_filters.FilterSet):
         units = scope.units().select_related("kind").order_by("kind__order", "name")
         unit_field = self.form.fields["don_vi"]
         unit_field.queryset = units
-        # Listed from plain values: a province has hundreds of units, and a model
-        # instance for each costs more than the query.
-        unit_field.widget.choices = [("", unit_field.empty_label)] + [
-            (code, unit_label(name, code, dissolved_on))
-            for code, name, dissolved_on in units.values_list("code", "name", "dissolved_on")
-        ]
         # Any formation in scope is a valid choice, but only one agency's formations are
         # listed: a province has thousands, and each <option> costs rendering time.
         formations = (
@@ -234,12 +229,16 @@ class RosterFilter(django_filters.FilterSet):
         )
         field = self.form.fields["dv_tu_ve"]
         field.queryset = formations
-        self.agency = self._focus(units)
+        code = (self.data or {}).get("don_vi")
         requested = (self.data or {}).get("dv_tu_ve", "")
-        shown = Q(agency=self.agency) if self.agency else Q(pk__in=[])
-        if requested.isdigit():
-            shown |= Q(pk=int(requested))
-        self.listed_formations = list(formations.filter(shown))
+        # What is listed depends on the command tree only: the same for everyone with
+        # this scope, kept in the process's cache until a unit or formation changes.
+        units_listed, self.agency, self.listed_formations = versions.cached(
+            ("roster-choices", *scope.key, code, requested),
+            [versions.UNITS],
+            lambda: self._listed(units, formations, code, requested),
+        )
+        unit_field.widget.choices = [("", unit_field.empty_label), *units_listed]
         empty = "Tất cả" if self.agency else "Tất cả (chọn cơ quan)"
         field.widget.choices = [("", empty)] + [
             (f.pk, field.label_from_instance(f)) for f in self.listed_formations
@@ -250,11 +249,21 @@ class RosterFilter(django_filters.FilterSet):
                 "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )
 
-    def _focus(self, units) -> Unit | None:
-        """The one agency the list is about: the unit asked for, or the user's own."""
-        code = (self.data or {}).get("don_vi")
+    def _listed(self, units, formations, code, requested) -> tuple[list, Unit | None, list]:
+        """The unit choices, the one agency the list is about (the unit asked for, or
+        the user's own) and the formations listed for it."""
+        # Listed from plain values: a province has hundreds of units, and a model
+        # instance for each costs more than the query.
+        choices = [
+            (unit_code, unit_label(name, unit_code, dissolved_on))
+            for unit_code, name, dissolved_on in units.values_list("code", "name", "dissolved_on")
+        ]
         unit = units.filter(code=code).first() if code else self.scope.root
-        return unit if unit is not None and unit.kind.is_agency else None
+        agency = unit if unit is not None and unit.kind.is_agency else None
+        shown = Q(agency=agency) if agency else Q(pk__in=[])
+        if requested.isdigit():
+            shown |= Q(pk=int(requested))
+        return choices, agency, list(formations.filter(shown))
 
     @property
     def unit_out_of_scope(self) -> bool:

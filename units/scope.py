@@ -63,6 +63,12 @@ class Scope:
     def root(self) -> Unit | None:
         return getattr(self.user, "unit", None)
 
+    @property
+    def key(self) -> tuple:
+        """What `units()` depends on, as part of a cache key (chqs.versions): everyone
+        with the same unit (every admin) sees the same units on the same day."""
+        return ("all" if self.is_admin else getattr(self.root, "pk", None), self.on.isoformat())
+
     def units(self) -> UnitQuerySet:
         """All units this user may see: their unit's subtree today (admins: all)."""
         if not self.user.is_authenticated:

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from chqs import versions
+
 from . import services
 from .extensions import board_links, home_panels
 from .filters import UnitFilter
@@ -35,7 +37,10 @@ def _form_error(form, exc: ValidationError) -> None:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope
-    context = {"figures": home_figures(scope), "root": scope.root, "panels": home_panels(request)}
+    # Six counts over the command tree, the same for everyone with this scope: kept in
+    # the process's cache until a unit, board or formation changes (chqs.versions).
+    figures = versions.cached(("home", *scope.key), [versions.UNITS], lambda: home_figures(scope))
+    context = {"figures": figures, "root": scope.root, "panels": home_panels(request)}
     return render(request, "units/home.html", context)
 
 
@@ -50,7 +55,12 @@ def tree(request: HttpRequest) -> HttpResponse:
             )
         on = today()
     show_dissolved = request.GET.get("giai_the") == "1"
-    nodes = unit_tree(request.scope, on, show_dissolved=show_dissolved)
+    scope = request.scope
+    nodes = versions.cached(
+        ("tree", *scope.key, on.isoformat(), show_dissolved),
+        [versions.UNITS],
+        lambda: unit_tree(scope, on, show_dissolved=show_dissolved),
+    )
     context = {
         "nodes": nodes,
         "on": on,

@@ -133,8 +133,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     # The list is the same for everyone with this scope (their unit's subtree today) and
     # this filter and sort, whoever asks: that is its key in the cache.
     listed = sorted((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
-    key = ("all" if scope.is_admin else getattr(scope.root, "pk", None), scope.on.isoformat(),
-           tuple(listed))  # fmt: skip
+    key = (*scope.key, tuple(listed))
     paginator = RosterPaginator(people_qs, PAGE_SIZE, unsorted=filtered, key=key)
     page = paginator.get_page(request.GET.get("page"))
     private, day = sees_private(scope), today()
