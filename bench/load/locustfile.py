@@ -50,7 +50,8 @@ JOB = re.compile(r"/nhap-du-lieu/phien/([0-9a-f-]{36})/")
 
 
 class FormFields(html.parser.HTMLParser):
-    """The values a browser would submit for the first form with a csrf token."""
+    """The values a browser would submit for the first form with a csrf token and some
+    field besides it (not the navbar's logout button)."""
 
     def __init__(self):
         super().__init__()
@@ -62,7 +63,9 @@ class FormFields(html.parser.HTMLParser):
         a = dict(attrs)
         if self.done:
             return
-        if tag == "input" and a.get("name"):
+        if tag == "form":
+            self.fields = {}
+        elif tag == "input" and a.get("name"):
             kind = a.get("type", "text")
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
@@ -83,7 +86,7 @@ class FormFields(html.parser.HTMLParser):
             self.select = None
         elif tag == "textarea":
             self.textarea = None
-        elif tag == "form" and self.fields.get("csrfmiddlewaretoken"):
+        elif tag == "form" and self.fields.get("csrfmiddlewaretoken") and len(self.fields) > 1:
             self.done = True
 
     def handle_data(self, data):

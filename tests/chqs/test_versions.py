@@ -59,6 +59,21 @@ def test_a_phone_number_correction_bumps_no_version_and_a_birth_date_does(world)
 
 
 @transactional
+def test_a_phone_number_saved_through_the_edit_form_bumps_no_version(world, client_for):
+    person = Person.objects.create(
+        agency=world.agency1, full_name="Phan Thị Hồng Nhung", birth_date=dt.date(1995, 9, 2),
+        gender="F", cccd="001195012345", youth_union_joined_on=dt.date(2010, 3, 26),
+    )  # fmt: skip
+    before = figures_version()
+    data = person_form(world, phone="0987654321", version=person_version(person))
+    editor = client_for(world.staff)
+    assert editor.post(reverse("personnel:person_edit", args=[person.pk]), data).status_code == 302
+
+    assert Person.objects.get(pk=person.pk).phone == "0987654321"
+    assert figures_version() == before
+
+
+@transactional
 def test_bulk_writes_bump_the_version_once_when_they_commit_and_never_when_rolled_back(world):
     member(world.agency1, world.formation1)
     member(world.agency1, world.formation1, name="Trần Văn Nam")
