@@ -70,17 +70,17 @@ class ExportRecord(models.Model):
 
 def export_record(
     *, user: Any, what: str, filters: Mapping[str, Any], rows: int, masked: bool,
-    status: str = ExportStatus.DONE,
+    status: str = ExportStatus.DONE, username: str = "",
 ) -> ExportRecord:  # fmt: skip
     """Record one export (call it once the rows are written, or with status QUEUED when
-    a task will write them). `user` may be None (the command line); `filters` is what
-    narrowed the rows (query string, unit)."""
+    a task will write them). `user` may be None (the command line: `username` then says
+    who ran it); `filters` is what narrowed the rows (query string, unit)."""
     unit = getattr(user, "unit", None)
     return ExportRecord.objects.create(
         status=status,
         progress=100 if status == ExportStatus.DONE else 0,
         user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "(dòng lệnh)",
+        username=getattr(user, "username", "") or username or "(dòng lệnh)",
         role=user.get_role_display() if hasattr(user, "get_role_display") else "",
         unit_code=getattr(unit, "code", "") or "",
         what=what[:120],

@@ -1,5 +1,6 @@
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from units.imports import COLUMNS
 from units.models import Unit
@@ -92,3 +93,34 @@ def test_exported_cells_keep_dates_and_numbers_and_never_become_formulas(world, 
     assert sheet["I3"].value == 120
     assert sheet["D3"].value == "Cơ quan, tổ chức" and sheet["H3"].value == "Cơ quan nhà nước"
     assert run("import_data", "units", str(path))[1].count("Không đổi: 1") == 1
+
+
+def test_a_command_line_export_is_in_the_export_log(world, tmp_path, client_for):
+    from chqs.audit import ExportRecord
+    from tests.personnel.test_pages import make_person
+
+    make_person(world.agency1, "Nguyễn Văn Hùng")
+    make_person(world.agency1, "Trần Thị Mai")
+    code, output = run("export_data", "people", "--unit", "A1", "--user", "binh",
+                       "-o", str(tmp_path / "a1.xlsx"))  # fmt: skip
+    assert code == 0, output
+    code, output = run("export_data", "units", "-o", str(tmp_path / "don-vi.xlsx"))
+    assert code == 0, output
+
+    units, people = ExportRecord.objects.order_by("-at", "-id")
+    assert (people.username, people.role, people.unit_code) == ("binh", "Trợ lý", "R1")
+    assert people.rows == 2 and people.filters["unit"] == "A1" and not people.masked
+    assert people.filters["command"] == "export_data" and people.filters["os_user"]
+    assert units.user is None and units.username == f"{units.filters['os_user']} (dòng lệnh)"
+    assert units.what == "Đơn vị (cây tổ chức)" and units.rows == 7
+    log = client_for(world.admin).get(reverse("personnel:export_log")).content.decode()
+    assert "binh" in log and "unit=A1" in log and "(dòng lệnh)" in log
+
+
+def test_a_refused_command_line_export_is_not_logged(world, tmp_path):
+    from chqs.audit import ExportRecord
+
+    code, _ = run("export_data", "units", "--unit", "X2", "--user", "binh",
+                  "-o", str(tmp_path / "x.xlsx"))  # fmt: skip
+    assert code != 0
+    assert not ExportRecord.objects.exists()

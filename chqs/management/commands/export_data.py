@@ -1,6 +1,10 @@
+import getpass
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from chqs.audit import export_record
 from chqs.imports import cli
 from chqs.imports.xlsx import write_xlsx
 
@@ -33,4 +37,19 @@ class Command(BaseCommand):
             ) from None
         with open(output, "wb") as target:
             count = write_xlsx(kind, rows, target)
+        # Recorded like the site's exports (Nhật ký xuất dữ liệu): the account given by
+        # --user, else the operating-system account that ran the command.
+        os_user = _os_user()
+        export_record(
+            user=user, username=f"{os_user} (dòng lệnh)", what=kind.title,
+            filters={"unit": options["unit"], "command": "export_data", "os_user": os_user},
+            rows=count, masked=not scope.can("change_people"),
+        )  # fmt: skip
         self.stdout.write(f"Đã xuất {count} dòng “{kind.title}” vào {output}.")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
+        return f"uid {os.getuid()}"
