@@ -351,10 +351,13 @@ def _rows(
     return rows
 
 
-def compute(unit: Unit, period: Period, as_of: dt.date | None = None) -> dict:
+def compute(
+    unit: Unit, period: Period, as_of: dt.date | None = None, *, short_of_days: bool = True
+) -> dict:
     """Every figure of the return of `unit` for `period`, as of `as_of` (default: the
     window's last day), as JSON-ready data with stable keys (README: "Báo cáo định kỳ —
-    JSON")."""
+    JSON"). `short_of_days=False` leaves out the one figure judged person by person
+    (training.short_of_days: null), for pages that do not show it (the dashboard)."""
     scope = Scope(unit, period, as_of or period.end)
     agencies = list(
         Unit.objects.filter(id__in=scope.agency_ids())
@@ -369,7 +372,10 @@ def compute(unit: Unit, period: Period, as_of: dt.date | None = None) -> dict:
     ancestors = unit.ancestors(period.end)
     province_id = ancestors[0].pk if ancestors else unit.pk
     duty = sections.duty(unit_ids, period.start, period.end, province_id)
-    training = sections.training([a["id"] for a in agencies], period.start, period.end, scope.as_of)
+    training = sections.training(
+        [a["id"] for a in agencies], period.start, period.end, scope.as_of,
+        short_of_days=short_of_days,
+    )  # fmt: skip
     return {
         "unit": {"code": unit.code, "name": unit.name},
         "period": {**period.as_dict(scope.as_of), "title": period.title},

@@ -63,16 +63,19 @@ def _counts(row: dict) -> dict:
     }
 
 
-def training(agency_ids, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
+def training(
+    agency_ids, start: dt.date, end: dt.date, as_of: dt.date, *, short_of_days: bool = True
+) -> dict:
     """{"summary": JSON section, "by_agency": {unit id: {quota, attended}}}: per
     audience and course (those with a quota or a trainee), cadres vs troops, the total,
-    and how many members are short of their required days in the period's year."""
+    and how many members are short of their required days in the period's year (null
+    when not asked for: `short_of_days=False`)."""
     f = training_figures(agency_ids, start, end)
     # Who is short of days is judged person by person (training.eligibility): kept to
     # subtrees of province size; null above (the province returns carry it).
     short = (
         members_short_of_days(agency_ids, end.year, on=as_of)
-        if len(agency_ids) <= SHORT_OF_DAYS_MAX_AGENCIES
+        if short_of_days and len(agency_ids) <= SHORT_OF_DAYS_MAX_AGENCIES
         else None
     )
     cadre = set(Audience.objects.filter(is_cadre=True).values_list("code", flat=True))

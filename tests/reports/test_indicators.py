@@ -137,3 +137,16 @@ def test_query_count_does_not_grow_with_the_number_of_agencies(world):
         member(agency)
     assert Unit.objects.agencies().count() == 12
     assert queries() == few
+
+
+def test_the_dashboards_figures_leave_out_only_who_is_short_of_training_days(world):
+    member(world.agency1, world.formation1, gender="F")
+    period = parse_period("2023-H1")
+
+    full = compute(world.region1, period, D(2023, 7, 15))
+    light = compute(world.region1, period, D(2023, 7, 15), short_of_days=False)
+
+    assert full["training"]["short_of_days"] == 1  # a member, no course attended
+    assert light["training"].pop("short_of_days") is None
+    full["training"].pop("short_of_days")
+    assert light == full
