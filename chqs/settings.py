@@ -134,6 +134,19 @@ REPLICA_DATABASE = "replica" if "replica" in DATABASES else "default"
 REPLICA_PATHS = [p.strip() for p in (env("REPLICA_PATHS") or "/bao-cao/").split(",") if p.strip()]
 DATABASE_ROUTERS = ["chqs.routers.ReplicaRouter"]
 
+# Each process keeps what is costly to compute and the same for many users (the home
+# dashboard, the roster's counts and page ids, unit lists) in its own memory, keyed by
+# data versions (chqs/versions.py): a change committed anywhere is seen on the next
+# request, so no cache is shared between processes or hosts. Entries are small (ids,
+# choices); the dashboards ~80 kB each.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -50,7 +50,7 @@ NAMES = (UNITS, FIGURES)
 APPS = {"units": (UNITS, FIGURES), "personnel": (FIGURES,), "training": (FIGURES,),
         "reports": (FIGURES,)}  # fmt: skip
 # How long a cached value is kept at most (a lost bump is forgotten after this).
-TIMEOUT = 300
+TIMEOUT = 300  # also CACHES["default"]["TIMEOUT"] (settings)
 
 _WRITE = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.I)
 _neutral: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
