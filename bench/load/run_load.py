@@ -6,7 +6,7 @@ loopback, locust with 50 users for 3 minutes, figures printed and saved as JSON.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chqs_load \\
         .venv/bin/python bench/load/scale_demo.py --people 50000
     .venv/bin/python bench/load/run_load.py [--database-url URL] [--users 50]
-        [--time 3m] [--gunicorn-workers 4] [--gunicorn-threads 2] [--json FILE]
+        [--time 3m] [--gunicorn-workers NPROC] [--gunicorn-threads 4] [--json FILE]
 
 Everything runs as in production (CHQS_ENV=production, whitenoise, CSP, axes, the
 database task queue) except TLS (plain HTTP on 127.0.0.1, CHQS_TLS=false). Files go
@@ -131,8 +131,9 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--time", default="3m")
     parser.add_argument("--port", type=int, default=8100)
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--gunicorn-threads", type=int, default=2)
+    # deploy/gunicorn.conf.py's defaults: one process per core, four threads each.
+    parser.add_argument("--gunicorn-workers", type=int, default=os.cpu_count())
+    parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--json", help="write the figures here too")
     args = parser.parse_args()
 
