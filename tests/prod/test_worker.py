@@ -86,8 +86,15 @@ def test_a_worker_killed_while_writing_leaves_nothing_and_the_job_can_be_retried
     worker.wait()
 
     assert (Person.objects.count(), Service.objects.count()) == (0, 0)
-    text = page(client, job)  # the page notices the lost worker
-    assert status(job) == ImportStatus.FAILED
+    # The page notices the lost worker once PostgreSQL has ended the dead worker's
+    # session (and so released its lock): a moment after the kill, as when the clerk
+    # reloads the page.
+    wait_for(
+        lambda: page(client, job) and status(job) == ImportStatus.FAILED,
+        timeout=60,
+        message="the page never noticed the lost worker",
+    )
+    text = page(client, job)
     assert "Tiến trình xử lý bị dừng đột ngột" in text and "không có gì được ghi" in text
     assert 'id="retry"' in text and "Thử lại" in text
 
