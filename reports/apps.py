@@ -6,8 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self):
-        from units.extensions import register_home_panel
+        from units.extensions import register_demo_step, register_home_panel
 
         from .dashboard import dashboard_panel
+        from .demo import build_reporting_rule
 
         register_home_panel(dashboard_panel)
+        register_demo_step(build_reporting_rule)

@@ -10,7 +10,7 @@ import re
 import pygal
 from pygal.style import Style
 
-from chqs.text import format_int
+from chqs.text import format_int, format_number
 
 STYLE = Style(
     background="white",
@@ -47,6 +47,10 @@ CONFIG = {
     "show_legend": False,
     "value_formatter": lambda v: _whole(v),
 }
+
+# Vertical bars: pygal labels every tick of the value axis (16 of them for 0–1.500);
+# keep about six. Not for horizontal bars, whose y labels are the categories.
+FEW_TICKS = {"show_minor_y_labels": False, "y_labels_major_count": 6}
 
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
@@ -86,7 +90,13 @@ def training_by_agency(figures: dict, limit: int = 15) -> str:
 
 def man_days_by_month(figures: dict) -> str:
     months = figures["duty"].get("by_month", [])
-    chart = pygal.Bar(**CONFIG, title="Ngày công trực theo tháng")
+    # Man-days may be fractional (6.502,5): print them whole or with their decimals.
+    config = {
+        **CONFIG,
+        **FEW_TICKS,
+        "value_formatter": lambda v: "" if v is None else format_number(v),
+    }
+    chart = pygal.Bar(**config, title="Ngày công trực theo tháng")
     chart.x_labels = [m["month"] for m in months]
     chart.add("Ngày công", [m["man_days"] for m in months])
     return _svg(chart)
@@ -94,7 +104,7 @@ def man_days_by_month(figures: dict) -> str:
 
 def returns_status(counts: dict[str, int]) -> str:
     """counts: {"Đã phê duyệt": n, "Đã trình": n, "Chưa nộp": n, "Quá hạn": n}."""
-    chart = pygal.Bar(**CONFIG, title="Tình hình nộp báo cáo")
+    chart = pygal.Bar(**CONFIG, **FEW_TICKS, title="Tình hình nộp báo cáo")
     chart.x_labels = list(counts)
     chart.add("Số đơn vị", list(counts.values()))
     return _svg(chart)

@@ -91,7 +91,9 @@ def home_figures(scope: Scope) -> dict:
     return {
         "agencies": agencies.count(),
         "commands": units.filter(kind__is_agency=False).count(),
-        "boards": Board.objects.filter(unit__in=units, status=BoardStatus.ACTIVE).count(),
+        # Agencies' boards only, so that boards + agencies without one = agencies; the
+        # commune commands' own boards are not "Ban CHQS cơ quan, tổ chức".
+        "boards": Board.objects.filter(unit__in=agencies, status=BoardStatus.ACTIVE).count(),
         "agencies_without_board": agencies.exclude(board__status=BoardStatus.ACTIVE).count(),
         "formations": Formation.objects.filter(agency__in=units, dissolved_on__isnull=True).count(),
         "staff": sum(agencies.exclude(staff_count=None).values_list("staff_count", flat=True)),

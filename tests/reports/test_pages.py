@@ -153,6 +153,18 @@ def test_the_pdf_carries_the_same_chart_as_the_page(world, client_for):
     assert svg.startswith("<svg") and "Tự vệ tại chỗ" in svg and "<script" not in svg
 
 
+def test_the_man_days_chart_prints_fractional_man_days_and_few_axis_ticks():
+    import re
+
+    from reports.charts import man_days_by_month
+
+    months = [{"month": "06/2026", "man_days": 651.5}, {"month": "07/2026", "man_days": 1500}]
+    svg = man_days_by_month({"duty": {"by_month": months}})
+    assert "651,5" in svg and "1.500" in svg
+    ticks = re.search(r'<g class="axis y.*?</g></g>', svg, re.S).group(0)
+    assert ticks.count("<text") <= 8
+
+
 def test_the_duty_figure_links_to_the_turns_behind_it(world, client_for):
     from personnel.duty.models import DutyKind
     from personnel.duty.services import turn_save

@@ -243,6 +243,19 @@ def test_home_counts_only_what_lies_under_the_user(world, client_for):
     }
 
 
+def test_home_counts_agencies_boards_apart_from_the_communes_own(world, client_for):
+    Board.objects.create(unit=world.commune2)
+    figures = client_for(world.admin).get(reverse("home")).context["figures"]
+
+    assert figures["boards"] + figures["agencies_without_board"] == figures["agencies"]
+
+
+def test_home_page_title_is_plain_text(world, client_for):
+    page = client_for(world.admin).get(reverse("home")).content.decode()
+
+    assert "<title>Tổng quan · CHQS</title>" in page
+
+
 def test_numbers_and_dates_are_written_the_vietnamese_way(world, client_for):
     Unit.objects.filter(pk=world.agency2.pk).update(staff_count=1122)
     page = client_for(world.admin).get(reverse("units:list")).content.decode()
