@@ -12,7 +12,8 @@ Rows are streamed: the table is written in parts of PAGES_PER_PART pages, each h
 to pypdf as soon as it is full, so what stays in memory is the finished (compressed)
 pages, not the rows or their layout.
 
-The template is rendered twice, with `part` = "head" and `part` = "tail":
+The template (one extending templates/pdf/long_table.html) is rendered twice, with
+`part` = "head" and `part` = "tail":
 - head: the letterhead, title and subject, then an empty element `id="table-start"`
   where the table begins (its position and width are read from the layout);
 - tail: with `table_offset` (pt) of blank space first, so that what follows lands under
