@@ -126,7 +126,6 @@ class LongTable:
         height = 210 if landscape else 297
         self.top = PAGE_MARGINS_MM[0] * PT_PER_MM
         self.bottom = (height - PAGE_MARGINS_MM[2]) * PT_PER_MM
-        self.pdf: FPDF | None = None
 
     # -- layout -----------------------------------------------------------------------
     def _layout(self, font: _Font, cells: Sequence[str]) -> tuple[list[list[str]], float]:
@@ -138,10 +137,14 @@ class LongTable:
         return lines, height
 
     def _draw_row(
-        self, font: _Font, lines: list[list[str]], y: float, height: float, header: bool = False
+        self,
+        pdf: FPDF,
+        font: _Font,
+        lines: list[list[str]],
+        y: float,
+        height: float,
+        header: bool = False,
     ) -> None:
-        pdf = self.pdf
-        assert pdf is not None
         pdf.set_font(FAMILY, font.style, font.size)
         pdf.line(self.xs[0], y, self.xs[-1], y)
         # Vertically centred like a CSS table cell; the baseline as Pango places it.
@@ -163,15 +166,13 @@ class LongTable:
                 pdf.text(x, baseline, text)
                 baseline += self.leading
 
-    def _close_page(self, top: float, y: float) -> None:
-        pdf = self.pdf
-        assert pdf is not None
+    def _close_page(self, pdf: FPDF, top: float, y: float) -> None:
         pdf.line(self.xs[0], y, self.xs[-1], y)
         for x in self.xs:
             pdf.line(x, top, x, y)
 
     # -- drawing ----------------------------------------------------------------------
-    def _new_document(self) -> tuple[_Font, _Font]:
+    def _new_document(self) -> tuple[FPDF, _Font, _Font]:
         pdf = FPDF(orientation="L" if self.landscape else "P", unit="pt", format="A4")
         pdf.set_auto_page_break(False)
         pdf.set_creator("CHQS")
@@ -180,13 +181,10 @@ class LongTable:
         pdf.set_draw_color(0)
         pdf.set_text_color(0)
         pdf.set_line_width(self.border)
-        self.pdf = pdf
-        return _Font(pdf, "", self.font_size), _Font(pdf, "B", self.font_size)
+        return pdf, _Font(pdf, "", self.font_size), _Font(pdf, "B", self.font_size)
 
-    def _page_number(self, number: int) -> None:
+    def _page_number(self, pdf: FPDF, number: int) -> None:
         """As `@top-center` in base.html: 13 pt, centred in the 20 mm top margin."""
-        pdf = self.pdf
-        assert pdf is not None
         pdf.set_font(FAMILY, "", 13)
         text = str(number)
         width = pdf.get_string_width(text)
@@ -194,43 +192,42 @@ class LongTable:
         pdf.text((self.xs[0] + self.xs[-1] - width) / 2, baseline, text)
 
     def parts(self, rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
-        regular, bold = self._new_document()
+        pdf, regular, bold = self._new_document()
         header, header_height = self._layout(bold, [c.title for c in self.columns])
-        page, pages_in_part = self.last_page, 0
+        page, pages_in_part = self.last_page, 1
+        pdf.add_page()
         top = y = self.first_top
-        self.pdf.add_page()  # type: ignore[union-attr]
+        drawn = 0  # rows on this page; -1: no table on it (no room under the letterhead)
         if top + header_height + self.leading + 2 * self.pad_v > self.bottom:
-            top = y = self.bottom  # no room under the letterhead: start on the next page
+            top = y = self.bottom
+            drawn = -1
         else:
-            self._draw_row(bold, header, y, header_height, header=True)
+            self._draw_row(pdf, bold, header, y, header_height, header=True)
             y += header_height
-        drawn_on_page = 0 if top < self.bottom else -1
         for cells in rows:
             lines, height = self._layout(regular, cells)
-            if y + height > self.bottom and drawn_on_page != 0:
-                if drawn_on_page > 0:
-                    self._close_page(top, y)
-                pages_in_part += 1
-                page += 1
+            if y + height > self.bottom and drawn != 0:  # a row is never split
+                if drawn > 0:
+                    self._close_page(pdf, top, y)
                 if pages_in_part == PAGES_PER_PART:
-                    yield bytes(self.pdf.output())  # type: ignore[union-attr]
-                    regular, bold = self._new_document()
+                    yield bytes(pdf.output())
+                    pdf, regular, bold = self._new_document()
                     pages_in_part = 0
-                self.pdf.add_page()  # type: ignore[union-attr]
-                self._page_number(page)
+                pdf.add_page()
+                page, pages_in_part = page + 1, pages_in_part + 1
+                self._page_number(pdf, page)
                 top = y = self.top
-                self._draw_row(bold, header, y, header_height, header=True)
+                self._draw_row(pdf, bold, header, y, header_height, header=True)
                 y += header_height
-                drawn_on_page = 0
-            self._draw_row(regular, lines, y, height)
+                drawn = 0
+            self._draw_row(pdf, regular, lines, y, height)
             y += height
-            drawn_on_page += 1
+            drawn += 1
             self.rows += 1
-        if drawn_on_page >= 0:
-            self._close_page(top, y)
+        if drawn >= 0:
+            self._close_page(pdf, top, y)
         self.last_page, self.end_y = page, y
-        yield bytes(self.pdf.output())  # type: ignore[union-attr]
-        self.pdf = None
+        yield bytes(pdf.output())
 
 
 def table_document(

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from chqs.pdf import Letterhead
 from chqs.pdf_table import Column, table_document
+from tests.pdfs import top_margin_text
 
 DOC = Letterhead(
     parent_body="BỘ CHQS THÀNH PHỐ CẦN THƠ",
@@ -53,3 +54,18 @@ def test_decomposed_text_is_printed_composed():
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng")
     text = " ".join(specimen([["1", decomposed, ""]]).pages[0].extract_text().split())
     assert "1 Nguyễn Thị Hồng" in text  # NFC in, NFC out: one glyph per letter
+
+
+def test_a_table_written_in_several_parts_keeps_its_rows_and_page_numbers(monkeypatch):
+    from chqs import pdf_table
+
+    monkeypatch.setattr(pdf_table, "PAGES_PER_PART", 1)  # one fpdf2 document per page
+    reader = specimen([[str(n), f"Trần Văn Số {n:03d}", ""] for n in range(1, 121)])
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    table = [text for text in texts if "Trần Văn Số" in text]
+    assert len(table) >= 3 and all("STT Họ và tên" in text for text in table)
+    numbers = [top_margin_text(page) for page in reader.pages]
+    assert numbers == [[]] + [[str(n)] for n in range(2, len(texts) + 1)]
+    everything = " ".join(texts)
+    assert all(everything.count(f"{n} Trần Văn Số {n:03d}") == 1 for n in range(1, 121))
+    assert "Hết danh sách (120 dòng)." in everything

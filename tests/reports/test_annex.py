@@ -14,9 +14,10 @@ from reports.annex import annex_pdf
 from reports.models import Return
 from reports.periods import parse_period
 from reports.tasks import DONE, build_annex
+from tests.pdfs import pdf_fragments, top_margin_text
 from units.models import ForceKind, Formation
 
-from .helpers import member, pdf_fragments, top_margin_text
+from .helpers import member
 
 D = dt.date
 A4_LANDSCAPE = (842, 595)  # pt, rounded

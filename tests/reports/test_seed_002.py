@@ -16,10 +16,10 @@ from chqs.text import format_int
 from reports import services
 from reports.annex import annex_pdf
 from reports.selectors import period_for
+from tests.pdfs import top_margin_text
 from tests.personas import make_world
 
 from . import seed_002
-from .helpers import top_margin_text
 
 pytestmark = pytest.mark.django_db
 
