@@ -8,7 +8,7 @@ fpdf2 in the same geometry and the same bundled fonts: bordered cells, text wrap
 inside its column, the header row repeated on every page, the page number centred in
 the top margin from page 2 on. pypdf then lays the three parts on one another.
 
-Rows are streamed: the table is written in parts of PAGES_PER_PART pages, each handed
+Rows are streamed: the table is written in parts of PAGES_PER_PART pages, each part handed
 to pypdf as soon as it is full, so what stays in memory is the finished (compressed)
 pages, not the rows or their layout.
 
@@ -258,7 +258,7 @@ def table_document(
     first = True
     for part in table.parts(rows):
         for page in PdfReader(io.BytesIO(part)).pages:
-            if first:  # the table's first page goes under the letterhead
+            if first:  # the table starts on the letterhead's page, under it
                 writer.pages[-1].merge_page(page)
                 first = False
             else:
