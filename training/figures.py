@@ -60,7 +60,9 @@ def training_figures(unit_ids, start: dt.date, end: dt.date) -> dict:
     }
     window = Q(course__starts_on__gte=start, course__starts_on__lte=end)
     quotas = Quota.objects.filter(window).for_agencies(unit_ids)
-    quota_rows = quotas.values("course_id", "agency_id").annotate(n=Sum("quantity"))
+    # .order_by(): a GROUP BY drops Meta.ordering but kept its joins (units; people for
+    # the nominations) in FROM: a merge join over every person of the country.
+    quota_rows = quotas.values("course_id", "agency_id").annotate(n=Sum("quantity")).order_by()
     nominations = (
         Nomination.objects.active()
         .filter(window)
@@ -71,6 +73,7 @@ def training_figures(unit_ids, start: dt.date, end: dt.date) -> dict:
             passed=Count("id", filter=PRESENT & Q(result__in=PASSING)),
             good=Count("id", filter=PRESENT & Q(result__in=GOOD_OR_EXCELLENT)),
         )
+        .order_by()
     )
     by_course: dict[int, dict] = defaultdict(_counts)
     by_unit: dict[int, dict] = defaultdict(_counts)
