@@ -154,7 +154,7 @@ class _ShortOfDays:
 
     def _build(self, ids: list, year: int, on: dt.date) -> None:
         people = _sql(
-            Person.objects.filter(agency_id__in=ids)
+            Person.objects.filter(agency_id__in_ids=ids)
             .values("id", "agency_id", "full_name")
             .order_by()
         )
@@ -166,7 +166,7 @@ class _ShortOfDays:
         seats = _sql(BoardAppointment.objects.current(on).values("person_id").distinct().order_by())
         days = _sql(
             Nomination.objects.attended()
-            .filter(course__starts_on__year=year, person__agency_id__in=ids)
+            .filter(course__starts_on__year=year, person__agency_id__in_ids=ids)
             .values("person_id")
             .annotate(
                 **{
