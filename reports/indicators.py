@@ -64,8 +64,9 @@ class Scope:
     @cached_property
     def _tree(self) -> list[tuple[int, bool]]:
         """(id, is agency) of the live units of the subtree as it stood on the tree date:
-        read once, then passed to every query as a list. On PostgreSQL an IN over the
-        recursive CTE was planned per row of the big tables (minutes at national scale)."""
+        read once, then passed to every query as a list (`__in_ids`: one array parameter
+        on PostgreSQL, chqs.lookups). On PostgreSQL an IN over the recursive CTE was
+        planned per row of the big tables (minutes at national scale)."""
         return list(
             Unit.objects.subtree(self.unit, on=self.tree_on)
             .active_on(self.tree_on)
