@@ -142,6 +142,14 @@ def varied(world):
     closed(moved, joined=D(2018, 4, 1), ended=D(2023, 9, 1))
     moved_rookie = member("Chuyển đến vẫn năm đầu", joined=D(2023, 10, 1))
     closed(moved_rookie, joined=D(2023, 2, 1), ended=D(2023, 10, 1))
+    # An old record left open and postponed, and a later closed one still running on the
+    # day: the first joining date is the postponed record's.
+    overlapping = member("Hoãn từ trước, đang phục vụ", serving=False)
+    closed(overlapping, joined=D(2023, 6, 1), ended=D(2026, 1, 1), status=ServiceStatus.COMPLETED)
+    f.member(overlapping, joined=D(2018, 1, 1))
+    Service.objects.filter(person=overlapping, ended_on__isnull=True).update(
+        status=ServiceStatus.POSTPONED, status_on=D(2019, 1, 1)
+    )
     # Staff list of one agency, serving record with the other: counted for the staff list.
     listed = f.person(a1, "Biên chế A1, phục vụ A2")
     people[listed.full_name] = listed
