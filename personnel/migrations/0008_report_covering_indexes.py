@@ -10,8 +10,9 @@
   force: "short of training days" finds a province's people's serving records by
   index-only lookups instead of scanning all 1.200.000 records (≈1,3 s → 50 ms);
 - closed and postponed service records by person (partial): the only records that can
-  hold an earlier first joining date than the serving one, grouped per person for the
-  year of service without a lookup per member.
+  start before the serving one; "short of training days" checks a recent member's
+  first joining date against them, and PostgreSQL hashes this small index once instead
+  of a lookup per member.
 
 SQLite (the embedded default) has no INCLUDE; its plain indexes serve there.
 """
