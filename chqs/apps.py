@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ChqsConfig(AppConfig):
     name = "chqs"
     verbose_name = "Hạ tầng CHQS"
+
+    def ready(self) -> None:
+        from . import lookups  # noqa: F401  (registers `__in_ids`)
