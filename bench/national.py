@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chqs_national_bench \\
         .venv/bin/python bench/national.py [--provinces 34] [--communes 3300] \\
-        [--agencies 10000] [--people 1500000] [--runs 3] [--json F]
+        [--agencies 10000] [--people 1500000] [--runs 3] [--json F] [--keep] [--reuse]
 
 Creates a throw-away database (`test_<name>`), runs the migrations and generates, with
 INSERT … SELECT over generate_series (minutes, not hours): a national root above the
@@ -12,11 +12,17 @@ spread evenly, a Ban CHQS for every agency, `--people` people spread evenly over
 agencies (≈1/7 women, 1/5 Party members) of whom 4 in 5 serve (joined 01/03/2021);
 a year (2025) of duty — 2 published turns per agency a month, 4 man-days each — and of
 training — per province three courses (board cadres, unit leaders, troops) with a quota
-for every agency and nominations of which two in three attend. The tables are ANALYZEd.
+for every agency and nominations of which two in three attend. The tables are VACUUM
+ANALYZEd (visibility map and statistics, as autovacuum leaves them in use).
 
 Then `compute` for the national root and for one province, period 2025 (year, TT 58
 window 15/12/2024 → 14/12/2025): median of `--runs` runs after a warm-up, and the query
-count. Targets (issue 6): national JSON < 5 s, a province < 500 ms.
+count; `client_cpu_ms` is this process's CPU time (Django and psycopg, not the
+database's). Targets (issue 6): national JSON < 5 s, a province < 500 ms.
+
+To iterate without regenerating (minutes): `--keep` leaves `test_<name>` in place at the
+end, and a later `--reuse` runs the new migrations on it, ANALYZEs and measures at once
+(the sizes given are then ignored); a run without `--keep` drops it at the end.
 """
 
 import argparse
@@ -228,9 +234,20 @@ def generate(args) -> dict:
     )
     timings["training_s"] = time.perf_counter() - t
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
+    return {**generated(), "timings": {k: round(v, 1) for k, v in timings.items()}}
+
+
+def generated() -> dict:
+    """The root, the province measured and the sizes of a generated database."""
+    from personnel.duty.models import DutyTurn
+    from personnel.models import Person, Service
+    from training.models import Nomination
+    from units.models import Unit, UnitKind
+
+    kinds = {k.code: k.pk for k in UnitKind.objects.all()}
     return {
-        "root": root,
+        "root": Unit.objects.get(code="VN"),
         "province": Unit.objects.get(code="P01"),
         "counts": {
             "provinces": Unit.objects.filter(kind_id=kinds["province"]).count(),
@@ -241,8 +258,26 @@ def generate(args) -> dict:
             "duty_turns": DutyTurn.objects.count(),
             "nominations": Nomination.objects.count(),
         },
-        "timings": {k: round(v, 1) for k, v in timings.items()},
     }
+
+
+def reuse_database() -> bool:
+    """Point the connection at a kept `test_<name>` and bring it to the latest
+    migrations; False when there is none to reuse."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    test_name = connection.creation._get_test_db_name()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [test_name])
+        if cursor.fetchone() is None:
+            return False
+    connection.close()
+    connection.settings_dict["NAME"] = test_name
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return True
 
 
 def measure(unit, runs: int) -> dict:
@@ -254,11 +289,12 @@ def measure(unit, runs: int) -> dict:
 
     period = parse_period("2025")
     figures = compute(unit, period)  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, client = time.perf_counter(), time.process_time()
         figures = compute(unit, period)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - client) * 1000)
     with CaptureQueriesContext(connection) as queries:
         compute(unit, period)
     if os.environ.get("BENCH_PROFILE"):
@@ -269,7 +305,9 @@ def measure(unit, runs: int) -> dict:
         "median_ms": round(statistics.median(times)),
         "max_ms": round(max(times)),
         "runs": runs,
+        "client_cpu_ms": round(statistics.median(cpu)),
         "queries": len(queries),
+        "short_of_days": figures["training"]["short_of_days"],
         "members": figures["members"]["total"],
         "agencies": figures["agencies"]["total"],
         "man_days": figures["duty"]["man_days"],
@@ -287,6 +325,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_500_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on a kept database (no generation)"
+    )
     args = parser.parse_args()
 
     import django
@@ -299,9 +341,11 @@ def main() -> None:
         sys.exit("bench/national.py needs PostgreSQL: set DATABASE_URL.")
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    reused = args.reuse and reuse_database()
+    if not reused:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        data = generate(args)
+        data = {**generated(), "timings": "reused"} if reused else generate(args)
         result = {
             "machine": machine(),
             "database": database_version(),
@@ -312,7 +356,11 @@ def main() -> None:
             "province": measure(data["province"], args.runs),
         }
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            print(f"kept {connection.settings_dict['NAME']}", file=sys.stderr)
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:

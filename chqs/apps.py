@@ -5,5 +5,8 @@ class ChqsConfig(AppConfig):
     name = "chqs"
     verbose_name = "Hạ tầng CHQS"
 
-    def ready(self):
-        from . import versions  # noqa: F401  (watches writes on every connection)
+    def ready(self) -> None:
+        from . import (
+            lookups,  # noqa: F401  (registers `__in_ids`)
+            versions,  # noqa: F401  (watches writes on every connection)
+        )

@@ -16,6 +16,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "liberation"
+# Top, right, bottom, left (NĐ 30: 20–25, 15–20, 20–25, 30–35 mm); used by base.html's
+# @page and by the table pages of chqs.pdf_table.
+PAGE_MARGINS_MM = (20, 15, 20, 30)
 
 
 def official_date(place: str, on: dt.date) -> str:
@@ -49,8 +52,9 @@ class Letterhead:
         return official_date(self.place, self.on)
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a template that extends pdf/base.html to PDF bytes.
+def render_document(template_name: str, context: dict):
+    """Lay out a template that extends pdf/base.html: a WeasyPrint Document, whose pages
+    tell where things are (`page.anchors`) and which `write_pdf()` turns into bytes.
 
     The context should hold `doc` (a Letterhead) for the header and signature blocks.
     """
@@ -58,12 +62,17 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
-    context = {"font_dir": FONT_DIR.as_uri(), **context}
+    margins = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)
+    context = {"font_dir": FONT_DIR.as_uri(), "page_margins": margins, **context}
     html = render_to_string(template_name, context)
-    fonts = FontConfiguration()
     document = HTML(
         string=html,
         base_url=str(settings.BASE_DIR),
         url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
     )
-    return document.write_pdf(font_config=fonts)
+    return document.render(font_config=FontConfiguration())
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template that extends pdf/base.html to PDF bytes."""
+    return render_document(template_name, context).write_pdf()

@@ -32,7 +32,7 @@ def dashboard_panel(request) -> str:
 
 def _panel(root, day) -> str:
     period = period_for(root, default_label(day))
-    # Not shown here, and half a second per 10.000 members: who is short of training days.
+    # Not shown here, and the costliest figure to compute: who is short of training days.
     figures = indicators.compute(root, period, short_of_days=False)
     status = returns_status(root, period, on=day)
     counts = {

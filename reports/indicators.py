@@ -64,8 +64,9 @@ class Scope:
     @cached_property
     def _tree(self) -> list[tuple[int, bool]]:
         """(id, is agency) of the live units of the subtree as it stood on the tree date:
-        read once, then passed to every query as a list. On PostgreSQL an IN over the
-        recursive CTE was planned per row of the big tables (minutes at national scale)."""
+        read once, then passed to every query as a list (`__in_ids`: one array parameter
+        on PostgreSQL, chqs.lookups). On PostgreSQL an IN over the recursive CTE was
+        planned per row of the big tables (minutes at national scale)."""
         return list(
             Unit.objects.subtree(self.unit, on=self.tree_on)
             .active_on(self.tree_on)
@@ -108,7 +109,7 @@ def age_band_q(band: str, as_of: dt.date, prefix: str = "person__") -> Q:
 
 def serving(scope: Scope) -> QuerySet[Service]:
     """The service records of members serving on the as-of date in the subtree."""
-    return Service.objects.serving_on(scope.as_of).filter(agency_id__in=scope.agency_ids())
+    return Service.objects.serving_on(scope.as_of).filter(agency_id__in_ids=scope.agency_ids())
 
 
 def joined(scope: Scope) -> QuerySet[Service]:
@@ -120,7 +121,7 @@ def joined(scope: Scope) -> QuerySet[Service]:
         ended_on=OuterRef("joined_on"),
     )
     return Service.objects.filter(
-        agency_id__in=scope.agency_ids(), joined_on__range=(start, end)
+        agency_id__in_ids=scope.agency_ids(), joined_on__range=(start, end)
     ).exclude(Exists(continuation))
 
 
@@ -128,7 +129,7 @@ def left(scope: Scope) -> QuerySet[Service]:
     """Records closed in the window for a reason other than a transfer."""
     start, end = scope.period.start, scope.period.end
     return Service.objects.filter(
-        agency_id__in=scope.agency_ids(), ended_on__range=(start, end)
+        agency_id__in_ids=scope.agency_ids(), ended_on__range=(start, end)
     ).exclude(status=ServiceStatus.TRANSFERRED)
 
 
@@ -163,7 +164,7 @@ def duty_turns(scope: Scope) -> QuerySet[DutyTurn]:
     return (
         DutyTurn.objects.published()
         .in_period(scope.period.start, scope.period.end)
-        .filter(unit_id__in=scope.unit_ids())
+        .filter(unit_id__in_ids=scope.unit_ids())
     )
 
 
@@ -252,14 +253,14 @@ def _boards(scope: Scope) -> tuple[dict, dict[int, dict]]:
     also each agency's own (has board, vacant seats) for the per-agency table."""
     as_of = scope.as_of
     boards = dict(
-        Board.objects.filter(unit_id__in=scope.agency_ids(), status=BoardStatus.ACTIVE)
+        Board.objects.filter(unit_id__in_ids=scope.agency_ids(), status=BoardStatus.ACTIVE)
         .filter(Q(decision_date__isnull=True) | Q(decision_date__lte=as_of))
         .values_list("id", "unit_id")
     )
     held: dict[tuple[int, int], int] = defaultdict(int)
     for board_id, position_id, n in (
         BoardAppointment.objects.current(as_of)
-        .filter(board_id__in=list(boards))
+        .filter(board_id__in_ids=list(boards))
         .values_list("board_id", "position_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -289,7 +290,7 @@ def _boards(scope: Scope) -> tuple[dict, dict[int, dict]]:
 
 def _formations(scope: Scope) -> dict:
     as_of = scope.as_of
-    live = Formation.objects.filter(agency_id__in=scope.agency_ids()).filter(
+    live = Formation.objects.filter(agency_id__in_ids=scope.agency_ids()).filter(
         Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=as_of)
     )
     pairs = list(live.values_list("level", "force_kind_id").annotate(n=Count("id")).order_by())
@@ -356,11 +357,11 @@ def compute(
 ) -> dict:
     """Every figure of the return of `unit` for `period`, as of `as_of` (default: the
     window's last day), as JSON-ready data with stable keys (README: "Báo cáo định kỳ —
-    JSON"). `short_of_days=False` leaves out the one figure judged person by person
-    (training.short_of_days: null), for pages that do not show it (the dashboard)."""
+    JSON"). `short_of_days=False` leaves out the costliest single figure (members short
+    of training days: null), for pages that do not show it (the dashboard)."""
     scope = Scope(unit, period, as_of or period.end)
     agencies = list(
-        Unit.objects.filter(id__in=scope.agency_ids())
+        Unit.objects.filter(id__in_ids=scope.agency_ids())
         .order_by("name", "code")
         .values("id", "code", "name", "staff_count")
     )

@@ -10,10 +10,8 @@ from decimal import Decimal
 
 from chqs.text import format_percent
 from personnel.duty.figures import duty_figures
-from training.figures import members_short_of_days, training_figures
+from training.figures import count_members_short_of_days, training_figures
 from training.models import Audience
-
-SHORT_OF_DAYS_MAX_AGENCIES = 100
 
 
 def number(value) -> int | float:
@@ -68,16 +66,11 @@ def training(
 ) -> dict:
     """{"summary": JSON section, "by_agency": {unit id: {quota, attended}}}: per
     audience and course (those with a quota or a trainee), cadres vs troops, the total,
-    and how many members are short of their required days in the period's year (null
-    when not asked for: `short_of_days=False`)."""
+    and how many members are short of their required days in the period's year (one
+    aggregate query in the database, for any subtree up to the national one; null when
+    not asked for: `short_of_days=False`)."""
     f = training_figures(agency_ids, start, end)
-    # Who is short of days is judged person by person (training.eligibility): kept to
-    # subtrees of province size; null above (the province returns carry it).
-    short = (
-        members_short_of_days(agency_ids, end.year, on=as_of)
-        if short_of_days and len(agency_ids) <= SHORT_OF_DAYS_MAX_AGENCIES
-        else None
-    )
+    short = count_members_short_of_days(agency_ids, end.year, on=as_of) if short_of_days else None
     cadre = set(Audience.objects.filter(is_cadre=True).values_list("code", flat=True))
     return {
         "summary": {
@@ -102,9 +95,7 @@ def training(
                 for c in f["by_course"]
             ],  # fmt: skip
             "total": _counts(f["total"]),
-            "short_of_days": (
-                len({row["person_id"] for row in short}) if short is not None else None
-            ),
+            "short_of_days": short,
         },
         "by_agency": {
             pk: {"quota": row["quota"], "attended": row["attended"]}

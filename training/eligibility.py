@@ -55,7 +55,10 @@ class Rule:
         return not self.refusal(facts, on)
 
     def refusal(self, facts: Facts, on: dt.date) -> str:
-        """Why `facts` do not qualify on `on`, in Vietnamese; "" when they do."""
+        """Why `facts` do not qualify on `on`, in Vietnamese; "" when they do.
+
+        training.figures (members short of their days) states the same rule as SQL
+        conditions: change both together (tests/training/test_short_of_days.py)."""
         a = self.audience
         if a.board_members and facts.board_seat:
             return ""

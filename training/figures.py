@@ -10,12 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from chqs.text import rate
-from personnel.models import Person
+from personnel.models import BoardAppointment, Person, Service, ServiceStatus, add_years
 
-from .eligibility import audience_rules, people_facts
+from .eligibility import Rule, audience_rules
 from .models import (
     GOOD_OR_EXCELLENT,
     PASSING,
@@ -59,7 +60,9 @@ def training_figures(unit_ids, start: dt.date, end: dt.date) -> dict:
     }
     window = Q(course__starts_on__gte=start, course__starts_on__lte=end)
     quotas = Quota.objects.filter(window).for_agencies(unit_ids)
-    quota_rows = quotas.values("course_id", "agency_id").annotate(n=Sum("quantity"))
+    # .order_by(): a GROUP BY drops Meta.ordering but kept its joins (units; people for
+    # the nominations) in FROM: a merge join over every person of the country.
+    quota_rows = quotas.values("course_id", "agency_id").annotate(n=Sum("quantity")).order_by()
     nominations = (
         Nomination.objects.active()
         .filter(window)
@@ -70,6 +73,7 @@ def training_figures(unit_ids, start: dt.date, end: dt.date) -> dict:
             passed=Count("id", filter=PRESENT & Q(result__in=PASSING)),
             good=Count("id", filter=PRESENT & Q(result__in=GOOD_OR_EXCELLENT)),
         )
+        .order_by()
     )
     by_course: dict[int, dict] = defaultdict(_counts)
     by_unit: dict[int, dict] = defaultdict(_counts)
@@ -114,48 +118,179 @@ def training_figures(unit_ids, start: dt.date, end: dt.date) -> dict:
     }
 
 
+def latest_start(on: dt.date, years: int) -> dt.date:
+    """The last first-joining date from which `years` full years have passed on `on`:
+    service_year(on) > years ⇔ first joined ≤ this date (29/02 handled as add_years)."""
+    day = add_years(on, -years)
+    while add_years(day, years) > on:
+        day -= dt.timedelta(days=1)
+    while add_years(day + dt.timedelta(days=1), years) <= on:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+class _ShortOfDays:
+    """One SQL statement judging every member of the agencies against every audience's
+    rule at once (eligibility.Rule, the person-by-person rule, as conditions on columns):
+
+    the people on the agencies' staff lists, LEFT JOINed to their serving record on
+    `on`, to whether they hold a Ban CHQS seat then, and to their attended days per
+    audience in `year` (one grouped scan of the nominations); a year-of-service bound
+    compares the first joining date with `latest_start` — the serving record's own date,
+    or an earlier closed or postponed record's when that one is too recent.
+    """
+
+    def __init__(self, unit_ids, year: int, on: dt.date):
+        ids = list(unit_ids)
+        # No agencies, or no audience that requires days: nobody is short.
+        self.rules = [r for r in audience_rules() if r.audience.required_days > 0] if ids else []
+        if self.rules:
+            self._build(ids, year, on)
+
+    def _build(self, ids: list, year: int, on: dt.date) -> None:
+        people = _sql(
+            Person.objects.filter(agency_id__in_ids=ids)
+            .values("id", "agency_id", "full_name")
+            .order_by()
+        )
+        serving = _sql(
+            Service.objects.serving_on(on)
+            .values("person_id", "position_id", "force_kind_id", "joined_on")
+            .order_by()
+        )
+        seats = _sql(BoardAppointment.objects.current(on).values("person_id").distinct().order_by())
+        days = _sql(
+            Nomination.objects.attended()
+            .filter(course__starts_on__year=year, person__agency_id__in_ids=ids)
+            .values("person_id")
+            .annotate(
+                **{
+                    f"d{i}": Sum("days_attended", filter=Q(course__audience_id=r.audience.pk))
+                    for i, r in enumerate(self.rules)
+                }
+            )
+            .order_by()
+        )
+        self.on = on
+        # Each audience's condition, with its parameters: short of days for it.
+        self.shorts = [self._short(i, rule) for i, rule in enumerate(self.rules)]
+        self.sources = (
+            f"FROM ({people[0]}) p "
+            f"LEFT JOIN ({serving[0]}) s ON s.person_id = p.id "
+            f"LEFT JOIN ({seats[0]}) b ON b.person_id = p.id "
+            f"LEFT JOIN ({days[0]}) d ON d.person_id = p.id "
+        )
+        self.source_params = people[1] + serving[1] + seats[1] + days[1]
+
+    def _where(self) -> tuple[str, list]:
+        return (
+            " OR ".join(f"({sql})" for sql, _ in self.shorts),
+            [param for _, params in self.shorts for param in params],
+        )
+
+    def _joined_by(self, years: int, params: list) -> str:
+        """SQL: the first joining date is on or before latest_start(on, years)."""
+        day = connection.ops.adapt_datefield_value(latest_start(self.on, years))
+        params += [day, day]
+        # An earlier record than the serving one is closed or postponed (a person has
+        # one open record): the partial index personnel_service_earlier holds just those,
+        # and PostgreSQL hashes it once instead of looking it up per recent member.
+        return (
+            f"(s.joined_on <= %s OR EXISTS (SELECT 1 FROM {Service._meta.db_table} x "
+            "WHERE x.person_id = p.id AND (x.ended_on IS NOT NULL OR x.status = "
+            f"'{ServiceStatus.POSTPONED.value}') AND x.joined_on <= %s))"
+        )
+
+    def _short(self, i: int, rule: Rule) -> tuple[str, list]:
+        """SQL for eligibility.Rule.admits and fewer days than required, and its
+        parameters."""
+        a = rule.audience
+        params: list = []
+        served = ["s.person_id IS NOT NULL"]
+        if a.board_members and not rule.position_ids:
+            served = ["1 = 0"]
+        if rule.position_ids:
+            served.append(f"s.position_id IN ({', '.join(map(str, sorted(rule.position_ids)))})")
+        if rule.force_kind_ids:
+            kinds = ", ".join(map(str, sorted(rule.force_kind_ids)))
+            served.append(f"s.force_kind_id IN ({kinds})")
+        if a.min_year:  # year ≥ min: min − 1 full years served
+            served.append(self._joined_by(a.min_year - 1, params))
+        if a.max_year:  # not year > max
+            served.append(f"NOT {self._joined_by(a.max_year, params)}")
+        admits = f"({' AND '.join(served)})"
+        if a.board_members:
+            admits = f"(b.person_id IS NOT NULL OR {admits})"
+        params.append(a.required_days)
+        return f"{admits} AND COALESCE(d.d{i}, 0) < %s", params
+
+    def count(self) -> int:
+        if not self.rules:
+            return 0
+        where, where_params = self._where()
+        sql = f"SELECT COUNT(DISTINCT p.id) {self.sources} WHERE {where}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.source_params + where_params)
+            return cursor.fetchone()[0]
+
+    def rows(self) -> list[dict]:
+        if not self.rules:
+            return []
+        where, where_params = self._where()
+        columns = ", ".join(
+            f"CASE WHEN {sql} THEN 1 ELSE 0 END, d.d{i}" for i, (sql, _) in enumerate(self.shorts)
+        )
+        sql = f"SELECT p.id, p.full_name, p.agency_id, {columns} {self.sources} WHERE {where}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, where_params + self.source_params + where_params)
+            found = cursor.fetchall()
+        rows = []
+        for person_id, full_name, agency_id, *flags in found:
+            for i, rule in enumerate(self.rules):
+                short, days = flags[2 * i], flags[2 * i + 1]
+                if not short:
+                    continue
+                a = rule.audience
+                rows.append(
+                    {
+                        "person_id": person_id,
+                        "full_name": full_name,
+                        "agency_id": agency_id,
+                        "audience": a.code,
+                        "audience_name": a.name,
+                        "required_days": a.required_days,
+                        "days": _decimal_days(days),
+                    }
+                )
+        rows.sort(key=lambda r: (r["full_name"], r["audience"]))
+        return rows
+
+
+def _decimal_days(value) -> Decimal:
+    """Attended days as Nomination.days_attended's Decimal (SQLite sums to a number)."""
+    if value is None:
+        return Decimal("0")
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.1"))
+
+
 def members_short_of_days(unit_ids, year: int, on: dt.date | None = None) -> list[dict]:
     """People of the agencies in `unit_ids` who, for an audience they belong to on `on`
     (default 31/12 of `year`), attended fewer days in `year`'s courses of that audience
-    than it requires ("chưa đủ thời gian huấn luyện"). Seven queries.
+    than it requires ("chưa đủ thời gian huấn luyện"). Four queries (three for the
+    audiences' rules, one for everyone), whatever the number of people.
 
     Each row: person_id, full_name, agency_id, audience (code), audience_name,
     required_days, days (Decimal attended).
     """
-    on = on or dt.date(year, 12, 31)
-    people = Person.objects.filter(agency_id__in=unit_ids)
-    facts = people_facts(people.values("id"), on)
-    who = {
-        pk: (name, agency_id)
-        for pk, name, agency_id in people.filter(id__in=list(facts)).values_list(
-            "id", "full_name", "agency_id"
-        )
-    }
-    days = {
-        (row["person_id"], row["course__audience_id"]): row["d"]
-        for row in Nomination.objects.attended()
-        .filter(course__starts_on__year=year, person_id__in=list(facts))
-        .values("person_id", "course__audience_id")
-        .annotate(d=Sum("days_attended"))
-    }
-    rows = []
-    for rule in audience_rules():
-        audience = rule.audience
-        for person_id, person_facts in facts.items():
-            if not rule.admits(person_facts, on):
-                continue
-            got = days.get((person_id, audience.pk)) or Decimal("0")
-            if got < audience.required_days:
-                rows.append(
-                    {
-                        "person_id": person_id,
-                        "full_name": who[person_id][0],
-                        "agency_id": who[person_id][1],
-                        "audience": audience.code,
-                        "audience_name": audience.name,
-                        "required_days": audience.required_days,
-                        "days": got,
-                    }
-                )
-    rows.sort(key=lambda r: (r["full_name"], r["audience"]))
-    return rows
+    return _ShortOfDays(unit_ids, year, on or dt.date(year, 12, 31)).rows()
+
+
+def count_members_short_of_days(unit_ids, year: int, on: dt.date | None = None) -> int:
+    """How many distinct people `members_short_of_days` lists, counted in the database
+    (four queries; fit for the national subtree)."""
+    return _ShortOfDays(unit_ids, year, on or dt.date(year, 12, 31)).count()

@@ -152,7 +152,7 @@ class CourseSession(models.Model):
 
 class QuotaQuerySet(models.QuerySet):
     def for_agencies(self, unit_ids) -> "QuotaQuerySet":
-        return self.filter(agency_id__in=unit_ids)
+        return self.filter(agency_id__in_ids=unit_ids)
 
 
 class Quota(models.Model):
@@ -211,7 +211,7 @@ class NominationQuerySet(models.QuerySet):
         return self.active().filter(attendance=Attendance.PRESENT)
 
     def for_agencies(self, unit_ids) -> "NominationQuerySet":
-        return self.filter(agency_id__in=unit_ids)
+        return self.filter(agency_id__in_ids=unit_ids)
 
 
 class Nomination(models.Model):

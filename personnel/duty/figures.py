@@ -18,8 +18,8 @@ share of the days served that falls on a Saturday, a Sunday or a day off).
 A turn is a weekend/holiday turn when it starts on a Saturday, a Sunday or a day off of
 the holiday calendar (duty.calendar, nationwide + `province_id`).
 
-Queries: five, whatever the number of turns or units (three aggregates, and
-two for the holiday calendar).
+Queries: four, whatever the number of turns or units (two aggregates — by kind and
+day, by unit — and two for the holiday calendar).
 """
 
 import datetime as dt
@@ -30,6 +30,8 @@ from django.db.models import Count, Sum
 
 from .calendar import holidays, is_weekend
 from .models import DutyTurn
+
+KIND_FIELDS = ("code", "name", "order", "night_apart", "holiday_apart")
 
 
 def duty_figures(unit_ids, start: dt.date, end: dt.date, *, province_id: int | None = None) -> dict:
@@ -43,25 +45,29 @@ def duty_figures(unit_ids, start: dt.date, end: dt.date, *, province_id: int | N
     turns = DutyTurn.objects.published().in_period(start, end).for_units(list(unit_ids))
     zero = Decimal(0)
 
-    by_kind, night, holiday = [], zero, zero
+    # One scan grouped by (kind, first day) gives both the by-kind figures and the
+    # by-day ones (weekday or weekend/holiday, by month): a few rows per day of the window.
+    kinds: dict[tuple, dict] = {}
+    days: dict[dt.date, dict] = {}
+    night = holiday = zero
     for row in (
-        turns.values("kind__code", "kind__name", "kind__order", "kind__night_apart",
-                     "kind__holiday_apart")
+        turns.values(*(f"kind__{field}" for field in KIND_FIELDS), "starts_on")
         .annotate(turns=Count("id"), man_days=Sum("man_days"), night=Sum("night_hours"),
                   holiday=Sum("holiday_man_days"))
-        .order_by("kind__order", "kind__name")
+        .order_by("kind__order", "kind__name", "kind__code", "starts_on")
     ):  # fmt: skip
-        by_kind.append(
-            {
-                "code": row["kind__code"],
-                "name": row["kind__name"],
-                "turns": row["turns"],
-                "man_days": row["man_days"] or zero,
-            }
-        )
+        man_days = row["man_days"] or zero
+        key = tuple(row[f"kind__{field}"] for field in KIND_FIELDS)
+        kind = kinds.setdefault(key, {"code": key[0], "name": key[1], "turns": 0, "man_days": zero})
+        kind["turns"] += row["turns"]
+        kind["man_days"] += man_days
+        day = days.setdefault(row["starts_on"], {"turns": 0, "man_days": zero})
+        day["turns"] += row["turns"]
+        day["man_days"] += man_days
         # Counted apart only for the kinds that say so (DutyKind.night_apart/holiday_apart).
         night += (row["night"] or zero) if row["kind__night_apart"] else zero
         holiday += (row["holiday"] or zero) if row["kind__holiday_apart"] else zero
+    by_kind = list(kinds.values())
     by_unit = {
         row["unit_id"]: {"turns": row["turns"], "man_days": row["man_days"] or zero}
         for row in turns.values("unit_id")
@@ -71,17 +77,12 @@ def duty_figures(unit_ids, start: dt.date, end: dt.date, *, province_id: int | N
     days_off = holidays(start, end, province_id)
     weekday = weekend = 0
     by_month: dict[str, Decimal] = defaultdict(Decimal)
-    for row in (
-        turns.values("starts_on")
-        .annotate(turns=Count("id"), man_days=Sum("man_days"))
-        .order_by("starts_on")
-    ):
-        day = row["starts_on"]
+    for day, row in sorted(days.items()):
         if day in days_off or is_weekend(day):
             weekend += row["turns"]
         else:
             weekday += row["turns"]
-        by_month[f"{day:%Y-%m}"] += row["man_days"] or zero
+        by_month[f"{day:%Y-%m}"] += row["man_days"]
     return {
         "turns": weekday + weekend,
         "man_days": sum((k["man_days"] for k in by_kind), zero),

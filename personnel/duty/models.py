@@ -157,7 +157,7 @@ class DutyTurnQuerySet(models.QuerySet):
         return self.filter(starts_on__gte=start, starts_on__lte=end)
 
     def for_units(self, unit_ids) -> "DutyTurnQuerySet":
-        return self.filter(unit_id__in=unit_ids)
+        return self.filter(unit_id__in_ids=unit_ids)
 
     def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> "DutyTurnQuerySet":
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from personnel.duty import scope as duty_scope
 from units.models import today
 
 from .. import indicators
@@ -150,14 +151,15 @@ def records(request: HttpRequest, code: str, period: str, metric: str) -> HttpRe
 @login_required
 @require_GET
 def duty_records(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    """The duty turns behind the duty figures (?loai=KIND, ?co_quan=CODE), limited to
-    the units the viewer may see today."""
+    """The duty turns behind the duty figures (?loai=KIND, ?co_quan=CODE), limited by
+    the duty app's own rule to the turns the viewer may open there (duty:turn), so each
+    row links to its turn."""
     try:
         subject = subject_of(request, code, period)
     except BadPeriod as exc:
         return bad_period(request, exc)
     scope = indicators.Scope(subject.unit, subject.period, subject.as_of)
-    turns = indicators.duty_turns(scope).filter(unit__in=request.scope.units())
+    turns = indicators.duty_turns(scope) & duty_scope.turns(request.scope)
     if request.GET.get("loai"):
         turns = turns.filter(kind__code=request.GET["loai"])
     if request.GET.get("co_quan"):

@@ -201,7 +201,7 @@ def test_figures_take_the_same_number_of_queries_for_one_turn_or_many(world, mem
         make_turn(dt.date(2024, 2, 1) + dt.timedelta(days=3 * i), members[2 + i % 6 :][:2])
     make_turn(dt.date(2024, 3, 1), make_members(world.agency2, 2), unit=world.agency2)
 
-    assert queries() == one == 5
+    assert queries() == one == 4
 
 
 def test_seed_002_forty_eight_four_day_patrols_of_46_people_make_8832_man_days(world, kinds):

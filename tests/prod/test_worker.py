@@ -4,6 +4,7 @@ nothing behind; the job says so in Vietnamese and "Thử lại" finishes it."""
 
 import signal
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -17,6 +18,7 @@ from .conftest import people_file, requires_postgresql, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 UPLOAD = reverse("imports:upload", kwargs={"kind": "people"})
+HISTORY_TABLE = Person.history.model._meta.db_table
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -60,16 +62,25 @@ def test_a_worker_process_checks_and_applies_an_upload(queue, world, client_for,
     assert "Đã áp dụng" in page(client, job)
 
 
-def _writing(job) -> bool:
-    """The worker holding the job's lock is inside its transaction, copying people in."""
+def _blocked_writing(job) -> bool:
+    """The worker holding the job's lock is inside its write transaction (people copied
+    in), waiting for the people's history table that the test holds locked."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "SELECT a.wait_event_type, a.query FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objid = %s AND l.granted",
             [LOCK_CLASS, job.pk],
         )
         row = cursor.fetchone()
-    return bool(row) and "personnel_person" in row[0] and "COPY" in row[0].upper()
+    return bool(row) and row[0] == "Lock" and HISTORY_TABLE in row[1]
+
+
+def _session_of_its_own() -> psycopg.Connection:
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or None
+    )
 
 
 def test_a_worker_killed_while_writing_leaves_nothing_and_the_job_can_be_retried(
@@ -80,14 +91,27 @@ def test_a_worker_killed_while_writing_leaves_nothing_and_the_job_can_be_retried
     worker = start_worker()
     wait_for(lambda: status(job) == ImportStatus.READY, message=f"preview: {job.status}")
 
-    client.post(reverse("imports:apply", kwargs={"token": job.token}))
-    wait_for(lambda: _writing(job), timeout=180, message="the worker never started writing")
-    worker.send_signal(signal.SIGKILL)
-    worker.wait()
+    # Hold the people's history table so the worker stops inside its transaction, after
+    # it copied the people in and before it can commit: the kill then lands mid-write
+    # every time, however fast or slow the machine.
+    with _session_of_its_own() as blocker:
+        blocker.execute(f"LOCK TABLE {HISTORY_TABLE} IN SHARE MODE")
+        client.post(reverse("imports:apply", kwargs={"token": job.token}))
+        wait_for(lambda: _blocked_writing(job), timeout=180, message="the worker never wrote")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        blocker.rollback()
 
     assert (Person.objects.count(), Service.objects.count()) == (0, 0)
-    text = page(client, job)  # the page notices the lost worker
-    assert status(job) == ImportStatus.FAILED
+    # The page notices the lost worker once PostgreSQL has ended the dead worker's
+    # session (and so released its lock): a moment after the kill, as when the clerk
+    # reloads the page.
+    wait_for(
+        lambda: page(client, job) and status(job) == ImportStatus.FAILED,
+        timeout=60,
+        message="the page never noticed the lost worker",
+    )
+    text = page(client, job)
     assert "Tiến trình xử lý bị dừng đột ngột" in text and "không có gì được ghi" in text
     assert 'id="retry"' in text and "Thử lại" in text
 

@@ -189,3 +189,39 @@ def test_the_duty_figure_links_to_the_turns_behind_it(world, client_for):
     assert 'data-count="1"' in html and "Cổng chính" in html and "Kho" not in html
     url = reverse("reports:duty_records", args=["R1", "2023-H1"])
     assert client.get(url, {"co_quan": "A2"}).status_code == 404
+
+
+def test_each_turn_behind_the_duty_figure_opens_its_page_in_the_duty_app(world, client_for):
+    from personnel.duty.models import DutyKind
+    from personnel.duty.services import turn_save
+    from units.services import unit_move
+
+    crew = [member(world.agency1, world.formation1) for _ in range(2)]
+    crew2 = [member(world.agency2, world.formation2) for _ in range(2)]
+    start = dt.datetime(2023, 3, 1, 7, 30, tzinfo=dt.UTC)
+    kind = DutyKind.objects.get(code="san-sang-chien-dau")
+    turn, _ = turn_save(unit=world.agency1, kind=kind, starts_at=start,
+                        ends_at=start + dt.timedelta(1), crew=crew, place="Cổng chính",
+                        state="published")  # fmt: skip
+    moved, _ = turn_save(unit=world.agency2, kind=kind, starts_at=start,
+                         ends_at=start + dt.timedelta(1), crew=crew2, place="Trạm biến áp",
+                         state="published")  # fmt: skip
+    url = reverse("reports:duty_records", args=["R1", "2023-H1"])
+    commander = client_for(world.commander)
+    html = commander.get(url).content.decode()
+    link = f'href="{reverse("duty:turn", args=[turn.pk])}"'
+    assert html.count(link) == 1
+    detail = commander.get(reverse("duty:turn", args=[turn.pk]))
+    assert detail.status_code == 200 and "Cổng chính" in detail.content.decode()
+
+    # The electricity company ran its turn under PTKV 1 in 2023 and sits under PTKV 2
+    # today: PTKV 1's figure still counts the turn, but its commander may no longer open
+    # it, so the list neither shows nor links it.
+    unit_move(unit=world.agency2, new_parent=world.commune1, on=D(2020, 6, 1))
+    unit_move(unit=world.agency2, new_parent=world.commune2, on=D(2025, 7, 1))
+    page = commander.get(reverse("reports:figures", args=["R1", "2023-H1"])).content.decode()
+    assert 'data-figure="duty_turns">2<' in page
+    html = commander.get(url).content.decode()
+    assert 'data-count="1"' in html and "Trạm biến áp" not in html
+    assert reverse("duty:turn", args=[moved.pk]) not in html
+    assert commander.get(reverse("duty:turn", args=[moved.pk])).status_code == 404

@@ -1,8 +1,9 @@
 """Correctness: seed 002's return comes out of equivalent records, exactly, in the JSON,
-the PDF text and the Excel cells."""
+the PDF text and the Excel cells; its annex lists the 1.122 members."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,11 @@ from django.test import override_settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from chqs.text import format_int
+from reports import services
+from reports.annex import annex_pdf
+from reports.selectors import period_for
+from tests.pdfs import top_margin_text
 from tests.personas import make_world
 
 from . import seed_002
@@ -28,13 +34,17 @@ def province(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         world = make_world()
-        seed_002.build(tmp, world.admin)
+        command = seed_002.build(tmp, world.admin)
         out = {}
         for fmt in ("json", "pdf", "xlsx"):
             path = tmp / f"bao-cao.{fmt}"
             call_command("report", unit=seed_002.COMMAND, period=seed_002.PERIOD,
                          as_of="2023-07-15", format=fmt, output=str(path), verbosity=0)  # fmt: skip
             out[fmt] = path.read_bytes()
+        ret = services.return_create(unit=command, period=period_for(command, seed_002.PERIOD),
+                                     as_of=seed_002.AS_OF, user=world.admin)  # fmt: skip
+        out["progress"] = []
+        out["annex"] = annex_pdf(ret, lambda done, total: out["progress"].append((done, total)))
         yield out
         transaction.set_rollback(True)
 
@@ -92,3 +102,19 @@ def test_excel_cells_show_seed_002_figures(province):
     agencies = book["Theo cơ quan"]
     total = [row for row in agencies.iter_rows(values_only=True) if row[1] == "Cộng"][0]
     assert total[5] == 1122 and total[6] == 166
+
+
+def test_annex_lists_the_1122_members_numbered_on_pages_numbered_at_the_top(province):
+    reader = PdfReader(io.BytesIO(province["annex"]))
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    text = " ".join(texts)
+    numbers = re.findall(r"(?:^| )(\d{1,3}(?:\.\d{3})?) \D+? \d\d/\d\d/\d{4} (?:Nam|Nữ) ", text)
+    assert numbers == [format_int(n) for n in range(1, 1123)]
+    assert "1.122 Đặng Hữu Quang 20/02/1990 Nam Sở ngành số 47" in text
+    assert "Tổng cộng: 1.122 đồng chí." in texts[-1]
+    assert all("STT Họ và tên Ngày sinh" in t for t in texts)
+    assert [top_margin_text(page) for page in reader.pages] == [[]] + [
+        [str(n)] for n in range(2, len(texts) + 1)
+    ]
+    assert province["progress"] == [(250, 1122), (500, 1122), (750, 1122), (1000, 1122),
+                                    (1122, 1122)]  # fmt: skip
