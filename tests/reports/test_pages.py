@@ -225,3 +225,20 @@ def test_each_turn_behind_the_duty_figure_opens_its_page_in_the_duty_app(world, 
     assert 'data-count="1"' in html and "Trạm biến áp" not in html
     assert reverse("duty:turn", args=[moved.pk]) not in html
     assert commander.get(reverse("duty:turn", args=[moved.pk])).status_code == 404
+
+
+def test_a_return_without_cadre_courses_does_not_open_its_training_paragraph_on_them(
+    world, tmp_path
+):
+    from pypdf import PdfReader
+
+    from tests.training.factories import course, quota
+
+    member(world.agency1, world.formation1)
+    quota(course(world.agency1, "HL-TV-23", "in-place"), world.agency1, 3)
+    out = tmp_path / "r.pdf"
+    call_command("report", unit="R1", period="2023-H1", format="pdf", output=str(out))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+
+    assert "Tập huấn cán bộ:" not in text
+    assert "Huấn luyện cho lực lượng tự vệ được 0/3 đồng chí" in text
