@@ -106,6 +106,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render with Django's Jinja2 templates (same markup, a third of the CPU; see
+# chqs/renderers.py), falling back to Django's templates for the admin's own widgets.
+FORM_RENDERER = "chqs.renderers.FastRenderer"
+
 # SQLite when nothing is set; PostgreSQL (production) from DATABASE_URL. Connections are
 # kept for CONN_MAX_AGE seconds and checked before reuse (CONN_HEALTH_CHECKS), so a
 # restarted PostgreSQL costs the requests during the restart, not stale-connection
