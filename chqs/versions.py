@@ -179,6 +179,29 @@ def cached(
     return value
 
 
+def row_stamps(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict[int, str] | None:
+    """{pk: the row's version} for the rows `ids` of `model`, in one narrow query; None
+    where the database keeps no such thing (SQLite: nothing is cached there).
+
+    PostgreSQL gives every row version the id of the transaction that wrote it (`xmin`):
+    any UPDATE of the row changes it, whoever makes it (a save, `update()`, the import's
+    bulk writes, raw SQL, a restore), including the contact-detail updates that bump no
+    data version. A cache key holding the stamps of the rows it shows goes stale with
+    the rows themselves."""
+    if connections[using].vendor != "postgresql":
+        return None
+    from django.db.models.expressions import RawSQL
+
+    table = connections[using].ops.quote_name(model._meta.db_table)
+    stamps = (
+        model._base_manager.using(using)
+        .filter(pk__in=list(ids))
+        .annotate(_stamp=RawSQL(f"{table}.xmin::text", []))
+        .values_list("pk", "_stamp")
+    )
+    return dict(stamps)
+
+
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if sql[:6].upper() in ("INSERT", "UPDATE", "DELETE") or sql[:1].isspace():

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_safe
 
+from chqs import versions
 from units.extensions import person_sections
 from units.models import Role, Unit, today
 
@@ -14,7 +16,7 @@ from .. import rules
 from ..filters import summarize
 from ..forms import PersonForm
 from ..history import mask, mask_address, person_history
-from ..models import ServiceStatus
+from ..models import Person, ServiceStatus
 from ..scope import get_person, people
 from .common import sees_private
 
@@ -33,7 +35,29 @@ STATUS_ACTIONS = [
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     person = get_person(scope, pk)
-    private = sees_private(scope)
+    private, can_change, day = sees_private(scope), scope.can("change_people"), today()
+
+    def body() -> str:
+        context = _person_context(person, scope, private=private, can_change=can_change, day=day)
+        return render_to_string("personnel/_person_body.html", context, request=request)
+
+    # The page's body (records, board seats, training, audit trail: a third of it is
+    # the audit trail) is kept in the process's cache under the person's row version
+    # (any write to their record changes it) and the data versions (service records,
+    # seats, training and units bump those). Only the names of the users in the audit
+    # trail are not versioned: a renamed account shows within the cache's timeout.
+    known = versions.current(versions.NAMES)
+    stamps = versions.row_stamps(Person, [pk]) if None not in known.values() else None
+    if stamps:
+        key = ("person-page", pk, stamps.get(pk), *scope.key, scope.role, scope.is_admin,
+               private, can_change, day.isoformat())  # fmt: skip
+        html = versions.cached(key, versions.NAMES, body, known=known)
+    else:
+        html = body()
+    return render(request, "personnel/person_detail.html", {"person": person, "body": html})
+
+
+def _person_context(person, scope, *, private: bool, can_change: bool, day) -> dict:
     person.service_records = list(
         person.services.select_related(
             "agency", "formation", "position", "force_kind", "status_reason"
@@ -43,7 +67,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     current = summarize(person).current
     records = person.service_records[::-1]  # newest first on the page
-    day = today()
     alerts = []
     if current is not None:
         verdict = rules.check_still_in_age(person=person, day=day, volunteer=current.volunteer)
@@ -58,7 +81,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointments = person.appointments.select_related("board__unit", "position").order_by(
         "-starts_on"
     )
-    context = {
+    return {
         "person": person,
         "cccd": person.cccd if private else mask(person.cccd),
         "phone": person.phone if private else mask(person.phone),
@@ -72,12 +95,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alerts": alerts,
         "history": person_history(person, private=private),
         "sections": person_sections(person, scope),  # cards of apps above (training)
-        "can_change": scope.can("change_people"),
+        "can_change": can_change,
         "status_actions": [
             (code, label) for code, label in STATUS_ACTIONS if current and code != current.status
         ],
     }
-    return render(request, "personnel/person_detail.html", context)
 
 
 def _fixed_agency(scope) -> Unit | None:

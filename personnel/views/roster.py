@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,13 +19,14 @@ from chqs.audit import ExportStatus, export_record
 from units.models import today
 
 from .. import exports, services
-from ..filters import roster_for, summarize
+from ..filters import DEFAULT_SORT, SORTS, roster_for, roster_queryset, summarize
 from ..forms import BulkForm
 from ..history import mask
-from ..models import OPEN_STATUSES, ServiceStatus
+from ..models import OPEN_STATUSES, Person, ServiceStatus
 from ..roster_export import XLSX_CONTENT_TYPE, export_name, roster_rows, write_roster
 from ..rules import TERM_ENDING_DAYS, is_over_age
 from ..scope import people
+from ..templatetags.roster import rows_html
 from .common import sees_private
 
 PAGE_SIZE = 50
@@ -35,19 +37,19 @@ class RosterPaginator(Paginator):
     """Pages of people in a fixed number of queries that stay cheap at 50.000 people:
     the count runs on the filtered people before sorting (a sort key may group by person,
     and COUNT(*) over that grouped join is slow); the page's ids come from a narrow
-    sorted query, then one query fetches those rows with their agency and one prefetches
-    their service records (deep pages and grouped sorts never drag wide rows along).
+    sorted query; the rows are fetched for those ids only (`roster_page_rows`).
 
-    Given a `key` (what identifies the list: scope, filter, sort), the count and each
-    page's ids — the two scans of the people table — are kept in the process's cache
-    until the people or their records change (chqs.versions: every filter and sort key
-    reads data that bumps the figures' version); the rows themselves are always read."""
+    `source()` gives (the filtered people, the same sorted); it is called only when the
+    count or a page's ids must be read. Given a `key` (what identifies the list: scope,
+    filter, sort), both are kept in the process's cache until the people or their records
+    change (chqs.versions: every filter and sort key reads data that bumps the figures'
+    version). A page's items are the people's ids."""
 
-    def __init__(self, object_list, per_page, *, unsorted, key=None):
-        super().__init__(object_list, per_page)
-        self.unsorted = unsorted
+    def __init__(self, source, per_page, *, key=None, known=None):
+        super().__init__([], per_page)
+        self.source = source
         self.key = key
-        self.known = versions.current([versions.FIGURES]) if key is not None else None
+        self.known = known
 
     def _cached(self, what: tuple, compute):
         if self.key is None:
@@ -56,7 +58,7 @@ class RosterPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self._cached(("roster-count",), self.unsorted.count)
+        return self._cached(("roster-count",), lambda: self.source()[0].count())
 
     def page(self, number):
         number = self.validate_number(number)
@@ -66,10 +68,25 @@ class RosterPaginator(Paginator):
             top = self.count
         ids = self._cached(
             ("roster-ids", bottom, top),
-            lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
+            lambda: list(self.source()[1].values_list("pk", flat=True)[bottom:top]),
         )
-        rows = {person.pk: person for person in self.unsorted.filter(pk__in=ids)} if ids else {}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(ids, number, self)
+
+
+class _Roster:
+    """The filter set and its querysets, built on first use: a page whose list, count
+    and form all come from the cache never builds them."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+
+    @cached_property
+    def built(self):
+        return _filtered(self.request)
+
+    def querysets(self):
+        _, filtered, people_qs, _ = self.built
+        return filtered, people_qs
 
 
 def _filtered(request: HttpRequest):
@@ -125,62 +142,116 @@ def _decorate(person, *, private: bool, day) -> None:
         person.term_soon = person.over_age = False
 
 
+def _shell(roster: _Roster, *, can_change: bool) -> dict:
+    """What the page shows around its rows that depends on the command tree, the filter
+    and the user's role only: the filter form and the bulk-action form as HTML, the
+    agency the list is about (None: several). Kept in the process's cache (`roster`)."""
+    request = roster.request
+    roster_filter = roster.built[0]
+    filter_html = render_to_string(
+        "personnel/_roster_filter.html",
+        {"filter": roster_filter, "sort": request.GET.get("sap_xep", "")},
+    )
+    bulk_html = ""
+    if can_change:
+        bulk_form = BulkForm(
+            people=people(request.scope),
+            formations=roster_filter.form.fields["dv_tu_ve"].queryset,
+            listed=roster_filter.listed_formations,
+        )
+        bulk_html = render_to_string("personnel/_roster_bulk.html", {"bulk_form": bulk_form})
+    return {"filter_html": filter_html, "bulk_html": bulk_html, "agency": roster_filter.agency}
+
+
+def roster_page_rows(scope, ids: list[int], *, start: int, private: bool, can_change: bool,
+                     one_agency: bool, day, known: dict | None) -> str:  # fmt: skip
+    """The HTML of the page's rows, for the people `ids` in that order (numbered from
+    `start`). On PostgreSQL it is kept in the process's cache under the rows' own
+    versions (`row_stamps`: any write to a person's row changes it, whoever makes it)
+    and the data versions (service records, units, positions… bump those): a corrected
+    phone number shows on the next page, and an unchanged page costs one narrow query."""
+
+    def compute() -> str:
+        rows = roster_queryset(people(scope)).filter(pk__in=ids)
+        found = {person.pk: person for person in rows}
+        listed = [found[pk] for pk in ids if pk in found]
+        for person in listed:
+            _decorate(person, private=private, day=day)
+        return rows_html(listed, start=start, can_change=can_change, one_agency=one_agency)
+
+    if not ids or known is None or None in known.values():
+        return compute()
+    stamps = versions.row_stamps(Person, ids)
+    if stamps is None:
+        return compute()
+    key = ("roster-rows", *scope.key, tuple(ids), tuple(stamps.get(pk) for pk in ids),
+           start, private, can_change, one_agency, day.isoformat())  # fmt: skip
+    return versions.cached(key, known, compute, known=known)
+
+
 @login_required
 @require_safe
 def roster(request: HttpRequest) -> HttpResponse:
     scope = request.scope
-    roster_filter, filtered, people_qs, sort = _filtered(request)
+    known = versions.current(versions.NAMES)
+    lazy = _Roster(request)
     # The list is the same for everyone with this scope (their unit's subtree today) and
     # this filter and sort, whoever asks: that is its key in the cache.
     listed = sorted((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
     key = (*scope.key, tuple(listed))
-    paginator = RosterPaginator(people_qs, PAGE_SIZE, unsorted=filtered, key=key)
+    can_change = scope.can("change_people")
+    shell = versions.cached(
+        ("roster-shell", *key, scope.role, scope.is_admin, can_change),
+        versions.NAMES,
+        lambda: None if lazy.built[0].unit_out_of_scope else _shell(lazy, can_change=can_change),
+        known=known,
+    )
+    if shell is None:  # a unit code outside the scope, as in a URL
+        raise Http404("Không tìm thấy đơn vị trong phạm vi của đồng chí.")
+    paginator = RosterPaginator(lazy.querysets, PAGE_SIZE, key=key, known=known)
     page = paginator.get_page(request.GET.get("page"))
     private, day = sees_private(scope), today()
-    for person in page:
-        _decorate(person, private=private, day=day)
+    one_agency = shell["agency"]
+    rows = roster_page_rows(
+        scope, list(page.object_list), start=page.start_index(), private=private,
+        can_change=can_change, one_agency=one_agency is not None, day=day, known=known,
+    )  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
     unsorted = query.copy()
     unsorted.pop("sap_xep", None)
-    can_change = scope.can("change_people")
-    bulk_form = None
-    if can_change:
-        bulk_form = BulkForm(
-            people=people(scope),
-            formations=roster_filter.form.fields["dv_tu_ve"].queryset,
-            listed=roster_filter.listed_formations,
-        )
     soon, old = request.GET.copy(), request.GET.copy()
-    for shortcut, key in ((soon, "sap_het_han"), (old, "qua_tuoi")):
+    for shortcut, name in ((soon, "sap_het_han"), (old, "qua_tuoi")):
         shortcut.pop("page", None)
-        shortcut[key] = "1"
+        shortcut[name] = "1"
     context = {
-        "filter": roster_filter,
+        "filter_html": shell["filter_html"],
+        "bulk_html": shell["bulk_html"],
         "page": page,
-        "sorts": _sort_links(unsorted, sort),
+        "rows_html": rows,
+        "sorts": _sort_links(
+            unsorted, sort if (sort := request.GET.get("sap_xep")) in SORTS else DEFAULT_SORT
+        ),  # fmt: skip
         "query": query.urlencode(),
         "soon_query": soon.urlencode(),
         "over_age_query": old.urlencode(),
-        "by_agency": _by_agency(request, roster_filter, filtered),
+        "by_agency": _by_agency(request, one_agency, lazy),
         "can_change": can_change,
         "can_see_exports": scope.can("manage_users"),
-        "bulk_form": bulk_form,
         "unit_code": request.GET.get("don_vi", ""),
-        "one_agency": roster_filter.agency,  # the agency column would repeat it
+        "one_agency": one_agency,  # the agency column would repeat it
         "term_days": TERM_ENDING_DAYS,
     }
     return render(request, "personnel/roster.html", context)
 
 
-def _by_agency(request: HttpRequest, roster_filter, filtered) -> list[dict] | None:
+def _by_agency(request: HttpRequest, agency, roster: _Roster) -> list[dict] | None:
     """For the lists a province or region watches (term ending soon, past the age limit)
     across agencies: how many people each agency has in the list, with a link to its own
     list. One grouped query; None when the list is one agency's or no such list."""
-    if roster_filter.agency is not None or not (
-        request.GET.get("sap_het_han") or request.GET.get("qua_tuoi")
-    ):
+    if agency is not None or not (request.GET.get("sap_het_han") or request.GET.get("qua_tuoi")):
         return None
+    filtered = roster.querysets()[0]
     counts = (
         filtered.prefetch_related(None)
         .order_by()

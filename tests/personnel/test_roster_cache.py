@@ -1,5 +1,8 @@
-"""The roster's counts and page ids are cached per process (chqs.versions): a change
-committed by anyone is on everyone's next page."""
+"""The roster's counts, page ids and rows, and the person page's body, are cached per
+process (chqs.versions, and the rows' own versions on PostgreSQL): a change committed by
+anyone is on everyone's next page."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -50,3 +53,72 @@ def test_rows_are_read_afresh_when_the_list_comes_from_the_cache(world, client_f
     person.job_title = "Kế toán trưởng"  # no list or figure reads it: the list stays cached
     person.save()
     assert "Kế toán trưởng" in roster(reader)
+
+
+def _no_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page)
+
+
+def _rows_read(queries) -> bool:
+    """Whether a page read its rows' service records (the rows were built, not cached)."""
+    return any('FROM "personnel_service"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_page_shows_every_write_to_its_rows_and_builds_them_only_then(world, client_for):
+    """On PostgreSQL an unchanged page's rows come from the cache, under the rows' own
+    versions (xmin): an update that bumps no data version (a phone number, written by
+    `update()` as an upload or a script would) still shows on the next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = make_person(world.agency1, "Nguyễn Văn An", phone="0912000001")
+    enlist(person, world.formation1)
+    reader = client_for(world.staff)
+    first = roster(reader)
+    assert "Nguyễn Văn An" in first
+    with CaptureQueriesContext(connection) as again:
+        assert _no_tokens(roster(reader)) == _no_tokens(first)
+    cached = connection.vendor == "postgresql"
+    assert _rows_read(again) is not cached  # SQLite keeps no row versions: always read
+
+    Person.objects.filter(pk=person.pk).update(full_name="Nguyễn Văn Anh")  # any writer
+    with CaptureQueriesContext(connection) as after:
+        page = roster(reader)
+    assert "Nguyễn Văn Anh" in page and _rows_read(after)
+
+    from chqs import versions
+
+    with versions.neutral_update(Person._meta.db_table):  # bumps no data version
+        Person.objects.filter(pk=person.pk).update(job_title="Trưởng phòng")
+    assert "Trưởng phòng" in roster(reader)
+
+
+def test_the_person_page_shows_every_change_to_the_person_and_their_records(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from personnel.models import StatusReason
+    from personnel.services import service_change_status
+
+    person = make_person(world.agency1, "Nguyễn Văn An", phone="0912000001")
+    service = enlist(person, world.formation1)
+    reader = client_for(world.staff)
+    url = reverse("personnel:person", args=[person.pk])
+    first = reader.get(url).content.decode()
+    assert "0912000001" in first
+    with CaptureQueriesContext(connection) as again:
+        assert _no_tokens(reader.get(url).content.decode()) == _no_tokens(first)
+    history_read = any("historical" in q["sql"] for q in again.captured_queries)
+    assert history_read is not (connection.vendor == "postgresql")  # cached there only
+
+    person = Person.objects.get(pk=person.pk)
+    person.phone = "0912000002"  # a contact detail: bumps no data version
+    person.save()
+    page = reader.get(url).content.decode()
+    assert "0912000002" in page and "0912000001 → 0912000002" in page  # and in the audit
+
+    reason = StatusReason.objects.get(code="hoan-suc-khoe")
+    service_change_status(
+        person=person, status="postponed", on=service.joined_on, reason=reason, decision="QĐ 7"
+    )
+    assert "Tạm hoãn" in reader.get(url).content.decode()
