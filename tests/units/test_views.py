@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -208,14 +209,32 @@ def test_the_unit_list_shows_only_the_users_subtree(world, client_for):
     assert "Tìm thấy 3 đơn vị" in page
 
 
-def test_the_tree_counts_agencies_boards_and_formations_per_node(world, client_for):
-    response = client_for(world.admin).get(reverse("units:tree"))
-    province = response.context["nodes"][0]
+def tree_nodes(client, **params) -> dict[str, dict]:
+    """The tree page's nodes as shown: {code: {"counts": (agencies, boards, formations),
+    "leaf": no children, "parent": code of the node it is nested in}}."""
+    page = client.get(reverse("units:tree"), params).content.decode()
+    nodes, stack = {}, []
+    for tag in re.finditer(r'<details[^>]*data-unit="([^"]+)"|<div class="leaf" data-unit="([^"]+)"'
+                           r'|</details>', page):  # fmt: skip
+        if tag.group(0) == "</details>":
+            stack.pop()
+            continue
+        code = tag.group(1) or tag.group(2)
+        counts = re.search(r'class="counts">· (\d+) cơ quan · (\d+) Ban CHQS · (\d+) đơn vị tự vệ',
+                           page[tag.end():])  # fmt: skip
+        nodes[code] = {"counts": tuple(int(n) for n in counts.groups()), "leaf": bool(tag.group(2)),
+                       "parent": stack[-1] if stack else None}  # fmt: skip
+        if tag.group(1):
+            stack.append(code)
+    return nodes
 
-    assert (province.agencies, province.boards, province.formations) == (2, 2, 2)
-    region1 = province.children[0]
-    assert region1.unit == world.region1
-    assert (region1.agencies, region1.boards, region1.formations) == (1, 1, 1)
+
+def test_the_tree_counts_agencies_boards_and_formations_per_node(world, client_for):
+    nodes = tree_nodes(client_for(world.admin))
+
+    assert nodes[world.province.code] == {"counts": (2, 2, 2), "leaf": False, "parent": None}
+    assert nodes[world.region1.code]["parent"] == world.province.code
+    assert nodes[world.region1.code]["counts"] == (1, 1, 1)
 
 
 def test_the_tree_on_a_past_date_shows_the_tree_as_it_stood(world, client_for):
@@ -224,10 +243,10 @@ def test_the_tree_on_a_past_date_shows_the_tree_as_it_stood(world, client_for):
     unit_move(unit=world.agency1, new_parent=world.commune2, on=dt.date(2025, 7, 1))
     client = client_for(world.admin)
 
-    before = client.get(reverse("units:tree"), {"ngay": "30/06/2025"}).context["nodes"][0]
-    after = client.get(reverse("units:tree")).context["nodes"][0]
-    assert before.children[0].agencies == 1  # R1 still had A1
-    assert after.children[0].agencies == 0
+    before = tree_nodes(client, ngay="30/06/2025")
+    after = tree_nodes(client)
+    assert before[world.region1.code]["counts"][0] == 1  # R1 still had A1
+    assert after[world.region1.code]["counts"][0] == 0
 
 
 def test_home_counts_only_what_lies_under_the_user(world, client_for):
@@ -271,10 +290,10 @@ def test_the_tree_hides_dissolved_units_unless_asked(world, client_for):
     unit_dissolve(unit=world.commune1, on=dt.date(2025, 7, 1), reason="QĐ 2786/QĐ-BQP")
     client = client_for(world.admin)
 
-    region1 = client.get(reverse("units:tree")).context["nodes"][0].children[0]
-    assert region1.children == []
-    shown = client.get(reverse("units:tree"), {"giai_the": "1"}).context["nodes"][0]
-    assert [n.unit.code for n in shown.children[0].children] == ["X1"]
+    hidden = tree_nodes(client)
+    assert hidden[world.region1.code]["leaf"] and "X1" not in hidden
+    shown = tree_nodes(client, giai_the="1")
+    assert [c for c, n in shown.items() if n["parent"] == world.region1.code] == ["X1"]
 
 
 def test_an_impossible_tree_date_is_explained_and_today_is_shown(world, client_for):
