@@ -179,6 +179,16 @@ def cached(
     return value
 
 
+def _stamp(model, using: str):
+    """The expression of a row's version on `using`, or None (see `row_stamps`)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(f"{connection.ops.quote_name(model._meta.db_table)}.xmin::text", [])
+
+
 def row_stamps(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict[int, str] | None:
     """{pk: the row's version} for the rows `ids` of `model`, in one narrow query; None
     where the database keeps no such thing (SQLite: nothing is cached there).
@@ -188,18 +198,20 @@ def row_stamps(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict
     bulk writes, raw SQL, a restore), including the contact-detail updates that bump no
     data version. A cache key holding the stamps of the rows it shows goes stale with
     the rows themselves."""
-    if connections[using].vendor != "postgresql":
+    stamp = _stamp(model, using)
+    if stamp is None:
         return None
-    from django.db.models.expressions import RawSQL
+    rows = model._base_manager.using(using).filter(pk__in_ids=list(ids))
+    return dict(rows.annotate(_stamp=stamp).values_list("pk", "_stamp"))
 
-    table = connections[using].ops.quote_name(model._meta.db_table)
-    stamps = (
-        model._base_manager.using(using)
-        .filter(pk__in=list(ids))
-        .annotate(_stamp=RawSQL(f"{table}.xmin::text", []))
-        .values_list("pk", "_stamp")
-    )
-    return dict(stamps)
+
+def stamped(queryset) -> list[tuple[int, str]] | None:
+    """[(pk, row version)] of every row of `queryset`, in its order, in one query (see
+    `row_stamps`); None where the database keeps no row versions."""
+    stamp = _stamp(queryset.model, queryset.db)
+    if stamp is None:
+        return None
+    return list(queryset.annotate(_stamp=stamp).values_list("pk", "_stamp"))
 
 
 def _watch(execute, sql, params, many, context):

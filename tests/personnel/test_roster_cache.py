@@ -122,3 +122,26 @@ def test_the_person_page_shows_every_change_to_the_person_and_their_records(worl
         person=person, status="postponed", on=service.joined_on, reason=reason, decision="QĐ 7"
     )
     assert "Tạm hoãn" in reader.get(url).content.decode()
+
+
+def test_the_excel_roster_downloaded_again_holds_every_change_and_each_is_logged(world, client_for):
+    from chqs import versions
+    from chqs.audit import ExportRecord
+    from tests.personnel.test_pages_export import export, rows_by_name
+
+    person = make_person(world.agency1, "Nguyễn Văn An", phone="0912000001")
+    enlist(person, world.formation1)
+    clerk = client_for(world.staff)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert rows_by_name(export(clerk))["Nguyễn Văn An"]["Số điện thoại"].value == "0912000001"
+    with CaptureQueriesContext(connection) as again:
+        assert rows_by_name(export(clerk))["Nguyễn Văn An"]["Số điện thoại"].value == "0912000001"
+    assert _rows_read(again) is not (connection.vendor == "postgresql")  # the file was cached
+    with versions.neutral_update(Person._meta.db_table):  # bumps no data version
+        Person.objects.filter(pk=person.pk).update(phone="0912000002")
+    assert rows_by_name(export(clerk))["Nguyễn Văn An"]["Số điện thoại"].value == "0912000002"
+    make_person(world.agency1, "Trần Văn Bình")
+    assert set(rows_by_name(export(clerk))) == {"Nguyễn Văn An", "Trần Văn Bình"}
+    assert ExportRecord.objects.filter(user=world.staff).count() == 4
