@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from chqs import versions
 from units.forms import BootstrapMixin, date_field
 from units.models import BoardPositionKind, ForceKind, Formation, Unit, today
 
@@ -127,6 +128,13 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("ethnicity", Ethnicity.objects.filter(code=1).first())
         self.current_version = person_version(self.instance) if self.instance.pk else None
         self.fields["version"].initial = self.current_version
+        # The two long lists, as (value, label), kept in the process's cache: a model
+        # instance per <option> cost more than the rest of the form. The querysets still
+        # check what is submitted.
+        fixed = fixed_agency.pk if fixed_agency is not None else None
+        agency_key = ("person-form-agencies", *scope.key, self.instance.agency_id, fixed)
+        _listed_choices(self.fields["agency"], agency_key, versions.UNITS)
+        _listed_choices(self.fields["ethnicity"], ("person-form-ethnicities",), versions.FIGURES)
 
     def clean_cccd(self) -> str:
         cccd = clean_cccd(self.cleaned_data.get("cccd", ""))
@@ -249,6 +257,16 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
 
 
 _UNREAD = object()
+
+
+def _listed_choices(field: forms.ModelChoiceField, key: tuple, version: str) -> None:
+    """Give `field`'s <select> its options from the cache (under `version`), as the
+    field's own iterator would list them."""
+    listed = versions.cached(
+        key, [version], lambda: [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+    )
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *listed]
 
 
 def person_version(person: Person) -> str:
