@@ -63,3 +63,14 @@ def test_a_session_idle_past_its_age_is_signed_out(world, client_for):
 def test_an_anonymous_visit_stores_no_session(client):
     client.get(reverse("login"))
     assert Session.objects.count() == 0
+
+
+def test_the_signed_in_user_is_read_with_their_unit_in_one_query(world, django_assert_num_queries):
+    from units.auth import UserBackend
+
+    with django_assert_num_queries(1):
+        user = UserBackend().get_user(world.staff.pk)
+        assert user.unit.kind.name == world.staff.unit.kind.name
+    world.staff.is_active = False
+    world.staff.save()
+    assert UserBackend().get_user(world.staff.pk) is None
