@@ -10,6 +10,8 @@ so the idle limit (8 hours) is kept to within those few minutes.
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 REFRESHED = "_chqs_refreshed"
 
@@ -28,3 +30,12 @@ class SessionRefreshMiddleware:
         if now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED] = now  # modified: SessionMiddleware saves it, expiry renewed
         return response
+
+
+@receiver(user_logged_in)
+def _login_refreshes(sender, request, user, **kwargs) -> None:
+    """A login saves the session anyway: it counts as its refresh (no second write on
+    the first page after it)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[REFRESHED] = int(time.time())
