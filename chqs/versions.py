@@ -179,7 +179,7 @@ def cached(
     return value
 
 
-def _stamp(model, using: str):
+def stamp_of(model, using: str = DEFAULT_DB_ALIAS):
     """The expression of a row's version on `using`, or None (see `row_stamps`)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -198,7 +198,7 @@ def row_stamps(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict
     bulk writes, raw SQL, a restore), including the contact-detail updates that bump no
     data version. A cache key holding the stamps of the rows it shows goes stale with
     the rows themselves."""
-    stamp = _stamp(model, using)
+    stamp = stamp_of(model, using)
     if stamp is None:
         return None
     rows = model._base_manager.using(using).filter(pk__in_ids=list(ids))
@@ -208,7 +208,7 @@ def row_stamps(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict
 def stamped(queryset) -> list[tuple[int, str]] | None:
     """[(pk, row version)] of every row of `queryset`, in its order, in one query (see
     `row_stamps`); None where the database keeps no row versions."""
-    stamp = _stamp(queryset.model, queryset.db)
+    stamp = stamp_of(queryset.model, queryset.db)
     if stamp is None:
         return None
     return list(queryset.annotate(_stamp=stamp).values_list("pk", "_stamp"))

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_safe
@@ -34,10 +34,9 @@ STATUS_ACTIONS = [
 @require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    person = get_person(scope, pk)
     private, can_change, day = sees_private(scope), scope.can("change_people"), today()
 
-    def body() -> str:
+    def body(person) -> str:
         context = _person_context(person, scope, private=private, can_change=can_change, day=day)
         return render_to_string("personnel/_person_body.html", context, request=request)
 
@@ -46,15 +45,26 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # (any write to their record changes it) and the data versions (service records,
     # seats, training and units bump those). Only the names of the users in the audit
     # trail are not versioned: a renamed account shows within the cache's timeout.
+    # The scope is checked in the same narrow query that reads the version.
     known = versions.current(versions.NAMES)
-    stamps = versions.row_stamps(Person, [pk]) if None not in known.values() else None
-    if stamps:
-        key = ("person-page", pk, stamps.get(pk), *scope.key, scope.role, scope.is_admin,
+    stamp = versions.stamp_of(Person)
+    if stamp is not None and None not in known.values():
+        found = (
+            people(scope).filter(pk=pk).annotate(_stamp=stamp)
+            .values_list("full_name", "_stamp").first()
+        )  # fmt: skip
+        if found is None:
+            raise Http404("Không tìm thấy người này trong phạm vi của đồng chí.")
+        name, version = found
+        key = ("person-page", pk, version, *scope.key, scope.role, scope.is_admin,
                private, can_change, day.isoformat())  # fmt: skip
-        html = versions.cached(key, versions.NAMES, body, known=known)
+        html = versions.cached(
+            key, versions.NAMES, lambda: body(get_person(scope, pk)), known=known
+        )
     else:
-        html = body()
-    return render(request, "personnel/person_detail.html", {"person": person, "body": html})
+        person = get_person(scope, pk)
+        name, html = person.full_name, body(person)
+    return render(request, "personnel/person_detail.html", {"title": name, "body": html})
 
 
 def _person_context(person, scope, *, private: bool, can_change: bool, day) -> dict:

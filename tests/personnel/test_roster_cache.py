@@ -123,6 +123,11 @@ def test_the_person_page_shows_every_change_to_the_person_and_their_records(worl
     )
     assert "Tạm hoãn" in reader.get(url).content.decode()
 
+    commander = client_for(world.commander)
+    assert commander.get(url).status_code == 200
+    Person.objects.filter(pk=person.pk).update(agency=world.agency2)  # out of their scope
+    assert commander.get(url).status_code == 404
+
 
 def test_the_excel_roster_downloaded_again_holds_every_change_and_each_is_logged(world, client_for):
     from chqs import versions
