@@ -1132,7 +1132,7 @@ def people_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
     people = people_in_scope(scope)
     if unit:
         people = people.filter(agency__in=Unit.objects.subtree(scope.get_unit(unit)))
-    people = roster_queryset(people).order_by("agency__code", "search_text", "id")
+    people = roster_queryset(people).order_by("agency__code", "sort_key", "id")
     return roster_rows(people, private=scope.can("change_people"))
 
 
@@ -1404,7 +1404,7 @@ def board_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
         )
     private = scope.can("change_people")
     for a in appointments.select_related("board__unit", "position", "person").order_by(
-        "board__unit__code", "position__order", "starts_on", "id"
+        "board__unit__code", "position__order", "starts_on", "person__sort_key", "id"
     ):
         yield {
             "unit": a.board.unit.code,
