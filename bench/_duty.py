@@ -96,9 +96,7 @@ def members(agency, count: int, *, seed: int = 7, unavailable_share: float = 0.0
         )  # fmt: skip
         for i in range(count)
     ]
-    for p in people:
-        p.fill_search_text()
-    Person.objects.bulk_create(people, batch_size=1000)
+    Person.objects.bulk_create(people, batch_size=1000)  # fills the derived fields
     people = list(Person.objects.filter(agency=agency).order_by("pk"))
     Service.objects.bulk_create(
         [

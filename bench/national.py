@@ -73,6 +73,7 @@ def insert_select(model, exprs: dict[str, str], source: str, params=()) -> int:
 def generate(args) -> dict:
     from django.db import connection
 
+    from chqs.text import name_sort_key
     from personnel.duty.models import DutyKind, DutyTurn
     from personnel.models import Person, Service, ServicePosition
     from training.models import Audience, Course, Nomination, Quota, TrainingPlan
@@ -138,6 +139,7 @@ def generate(args) -> dict:
             "cccd": "lpad((u.id * 1000 + g)::text, 12, '0')",
             "party_joined_on": "CASE WHEN g %% 5 = 0 THEN date '2015-01-01' END",
             "search_text": "'nguyen van nguoi'",
+            "sort_key": f"'{name_sort_key('Nguyễn Văn Người')}'",
         },
         f"units_unit u CROSS JOIN generate_series(1, {per_agency}) g "
         f"WHERE u.kind_id = {kinds['agency']}",

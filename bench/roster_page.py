@@ -10,9 +10,9 @@ creates a throw-away one (`test_<name>`; for SQLite a file in the temporary dire
 runs the migrations, loads the demo province (`seed_demo`), then adds people until the
 province holds `--people`: half of them in one big agency (by default CT-TTYTNK, the
 clerk `vanthu`'s own, so that the clerk's roster is a large one too), the rest over the
-other demo agencies in proportion to their staff. Rows are written as an upload would:
-`Person.fill_search_text()` then `bulk_create_with_history`; most people get a service
-record (80% serving, 3% postponed, both open; 5% a completed, closed record), with a
+other demo agencies in proportion to their staff. Rows are written with
+`bulk_create_with_history` (which fills the search text and sort key); most people get a
+service record (80% serving, 3% postponed, both open; 5% a completed, closed record), with a
 joining date over the last four years, so that about 6% have a term ending within 90
 days. Deterministic (a fixed seed). On PostgreSQL the tables are ANALYZEd after the
 load, as autovacuum would do within a minute; SQLite is left as Django leaves it.
@@ -224,7 +224,6 @@ def add_people(wanted: int) -> dict:
                 is_reservist=rng.random() < 0.05,
                 health_grade=rng.choice([1, 1, 2, 2, 2, 3]),
             )
-            person.fill_search_text()
             people.append(person)
             if serving:
                 squad_list = squads.get(agency_pk)

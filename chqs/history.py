@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 
 ACTIONS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
-SKIP = {"id", "search_text", "history_id", "history_date", "history_user", "history_type"}
-SKIP |= {"history_change_reason"}
+SKIP = {"id", "search_text", "sort_key", "history_id", "history_date", "history_user"}
+SKIP |= {"history_type", "history_change_reason"}
 
 
 def _display(field: models.Field, value, names: dict) -> str:

@@ -213,9 +213,7 @@ def build_people() -> list[tuple[str, int, int, int]]:
                     )
                 )  # fmt: skip
 
-    for person in people:
-        person.fill_search_text()
-    bulk_create_with_history(people, Person, batch_size=500)
+    bulk_create_with_history(people, Person, batch_size=500)  # fills the derived fields
     by_cccd = {p.cccd: p for p in Person.objects.filter(cccd__in=[p.cccd for p in people])}
     for row in [*services, *appointments]:
         row.person = by_cccd[row.person.cccd]

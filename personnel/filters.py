@@ -36,17 +36,17 @@ AGE_CHOICES = [(key, f"{lo}–{hi}") for key, (lo, hi) in AGE_BANDS.items()]
 AGE_CHOICES.append(("khac", "Ngoài 18–50"))
 
 # Whitelisted sort keys → order_by; the person's id breaks ties so pages do not overlap.
-# Names sort on the folded name ("Hồ" between "Hoàng" and "Huỳnh", not after "Huỳnh" as
-# a byte order would put it); search_text starts with the folded full name.
+# Names sort the Vietnamese way (Person.sort_key: given name, middle names, family name;
+# "Dũng" before "Đông"), also as the tie-break of the other sorts.
 SORTS = {
-    "ten": ("search_text", "id"),
-    "-ten": ("-search_text", "-id"),
-    "ngay_sinh": ("birth_date", "id"),
-    "-ngay_sinh": ("-birth_date", "-id"),
-    "co_quan": ("agency__search_text", "search_text", "id"),
-    "-co_quan": ("-agency__search_text", "search_text", "id"),
-    "ngay_vao": ("first_joined_on", "search_text", "id"),
-    "-ngay_vao": ("-first_joined_on", "search_text", "id"),
+    "ten": ("sort_key", "id"),
+    "-ten": ("-sort_key", "-id"),
+    "ngay_sinh": ("birth_date", "sort_key", "id"),
+    "-ngay_sinh": ("-birth_date", "sort_key", "id"),
+    "co_quan": ("agency__search_text", "sort_key", "id"),
+    "-co_quan": ("-agency__search_text", "sort_key", "id"),
+    "ngay_vao": ("first_joined_on", "sort_key", "id"),
+    "-ngay_vao": ("-first_joined_on", "sort_key", "id"),
 }
 DEFAULT_SORT = "ten"
 

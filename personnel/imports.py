@@ -64,7 +64,7 @@ from chqs.imports.engine import (
     filter_in,
     insert_history,
 )
-from chqs.text import fold, title_case_name
+from chqs.text import fold, name_sort_key, title_case_name
 from units.models import Board, BoardPositionKind, ForceKind, Formation, Unit, today
 
 from . import appointments as board_rules
@@ -496,7 +496,8 @@ class PeopleImporter(Importer):
         self.today = today()
         self.oldest = add_years(self.today, -100)  # an earlier birth date is a typing error
         self.agency = _agency_for(self.scope, self.unit)
-        self.folded_names: dict[str, str] = {}  # full name -> fold(), names repeat
+        # full name -> (fold(), name_sort_key()): names repeat, each is computed once
+        self.name_forms: dict[str, tuple[str, str]] = {}
 
     # --- plan -------------------------------------------------------------------------
 
@@ -985,17 +986,19 @@ class PeopleImporter(Importer):
         """Write one batch in a fixed number of queries: new people (COPY/executemany,
         with their history), changed people (bulk_update_with_history), closed or
         corrected services, then new services and their history."""
-        agency_id, folded = self.agency.pk, self.folded_names
+        agency_id, forms = self.agency.pk, self.name_forms
         inserts = []
         for row in rows:
             fields = row.context.get("insert")
             if fields is None:
                 continue
             name, cccd = fields["full_name"], row.values["cccd"]
-            if name not in folded:
-                folded[name] = fold(name)
+            found = forms.get(name)
+            if found is None:
+                found = forms[name] = (fold(name), name_sort_key(name))
+            # The derived fields of Person.fill_derived_fields(), as save() would set them.
             inserts.append({**BLANK_PERSON, **fields, "cccd": cccd, "agency_id": agency_id,
-                            "search_text": f"{folded[name]} {cccd}"})  # fmt: skip
+                            "search_text": f"{found[0]} {cccd}", "sort_key": found[1]})  # fmt: skip
         ids: dict[str, int] = {}
         if inserts:
             _insert_with_ids(Person, inserts, "cccd")
@@ -1029,12 +1032,15 @@ class PeopleImporter(Importer):
         if not updates:
             return
         names = sorted({name for _, _, changed in updates for name in changed})
-        if "full_name" in names:
-            names.append("search_text")
+        renamed = "full_name" in names
+        if renamed:
+            names += ["search_text", "sort_key"]
         rows = []
         for _, cccd, changed in updates:
             row = {**dict(zip(LOADED, self.existing[cccd], strict=True)), **changed}
-            row["search_text"] = f"{fold(row['full_name'])} {cccd}"
+            if renamed:  # the derived fields of Person.fill_derived_fields()
+                row["search_text"] = f"{fold(row['full_name'])} {cccd}"
+                row["sort_key"] = name_sort_key(row["full_name"])
             rows.append(row)
         bulk_update_rows(Person, rows, names)
         ids = [person_id for person_id, _, _ in updates]
@@ -1126,7 +1132,7 @@ def people_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
     people = people_in_scope(scope)
     if unit:
         people = people.filter(agency__in=Unit.objects.subtree(scope.get_unit(unit)))
-    people = roster_queryset(people).order_by("agency__code", "search_text", "id")
+    people = roster_queryset(people).order_by("agency__code", "sort_key", "id")
     return roster_rows(people, private=scope.can("change_people"))
 
 
@@ -1398,7 +1404,7 @@ def board_rows(scope, unit: str | None = None) -> Iterator[dict[str, Any]]:
         )
     private = scope.can("change_people")
     for a in appointments.select_related("board__unit", "position", "person").order_by(
-        "board__unit__code", "position__order", "starts_on", "id"
+        "board__unit__code", "position__order", "starts_on", "person__sort_key", "id"
     ):
         yield {
             "unit": a.board.unit.code,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from chqs import versions
-from chqs.text import fold
+from chqs.text import fold, name_sort_key
 from units.models import Board, BoardPositionKind, ForceKind, Formation, Unit, today
 
 CCCD_VALIDATOR = RegexValidator(
@@ -58,14 +58,33 @@ class PersonQuerySet(models.QuerySet):
             qs = qs.filter(search_text__contains=word)
         return qs
 
+    # bulk_create and bulk_update skip save(): the derived fields are filled here instead.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for person in objs:
+            person.fill_derived_fields()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if {"full_name", "cccd"} & set(fields):
+            for person in objs:
+                person.fill_derived_fields()
+            fields += [f for f in DERIVED_FIELDS if f not in fields]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 # Person fields no figure reads (reports, training, duty, the command tree): a change
 # of only these leaves every cached figure valid (chqs.versions). Anything not listed
 # here, including a field added later, bumps the figures' version when it changes.
+# Not `sort_key`: the roster's cached pages are in its order (it changes with the name,
+# which bumps the version anyway; a key written again alone must bump it too).
 FIGURE_NEUTRAL_FIELDS = frozenset(
     {"phone", "residence", "hometown", "notes", "religion", "education", "qualification",
      "job_title", "health_grade", "search_text"}
 )  # fmt: skip
+# Derived from the name and the CCCD by `Person.fill_derived_fields()`, never typed.
+DERIVED_FIELDS = ("search_text", "sort_key")
 
 
 class Person(models.Model):
@@ -100,16 +119,25 @@ class Person(models.Model):
     reservist_assigned = models.BooleanField("đã xếp vào đơn vị dự bị", default=False)
     health_grade = models.PositiveSmallIntegerField("sức khỏe (loại)", null=True, blank=True)
     notes = models.TextField("ghi chú", blank=True)
-    search_text = models.CharField(max_length=300, editable=False, db_index=True, default="")
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    search_text = models.CharField(max_length=300, editable=False, default="")
+    # The Vietnamese order of names (chqs.text.name_sort_key): every list of people by
+    # name sorts on it, the same on SQLite and PostgreSQL whatever the collation.
+    sort_key = models.CharField(max_length=400, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=list(DERIVED_FIELDS))
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["full_name"]
+        ordering = ["sort_key", "id"]
         verbose_name = "cán bộ, nhân viên"
         verbose_name_plural = "cán bộ, nhân viên"
-        indexes = [models.Index(fields=["agency", "full_name"])]
+        # People by name: a scope's roster; one agency's people (its roster, the choices
+        # of a board or a course). Index, not db_index: no second "_like" index on
+        # PostgreSQL, which nothing would use (the key is never searched by prefix).
+        indexes = [
+            models.Index(fields=["sort_key"], name="personnel_person_sort_key"),
+            models.Index(fields=["agency", "sort_key"], name="personnel_person_agency_sort"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(health_grade__isnull=True) | Q(health_grade__range=(1, 6)),
@@ -121,10 +149,10 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.fill_search_text()
+        self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, *DERIVED_FIELDS}
         # Only contact details changed (a phone number corrected): no figure and no
         # cached value depends on them, so the write bumps no data version.
         neutral = getattr(self, "_loaded", None) == self._figure_values()
@@ -146,9 +174,11 @@ class Person(models.Model):
             if f.name not in FIGURE_NEUTRAL_FIELDS
         )
 
-    def fill_search_text(self) -> None:
-        """Set the folded search text; bulk_create skips save(), so bulk writers call this."""
+    def fill_derived_fields(self) -> None:
+        """Set the folded search text and the name's sort key (save() and the queryset's
+        bulk_create/bulk_update call this; writers of raw rows set both themselves)."""
         self.search_text = fold(f"{self.full_name} {self.cccd}")
+        self.sort_key = name_sort_key(self.full_name)
 
     def age_on(self, day: dt.date) -> int:
         years = day.year - self.birth_date.year

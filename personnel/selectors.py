@@ -10,9 +10,8 @@ from .models import AppointmentState, BoardAppointment
 def board_holders(board) -> dict[int, list[str]]:
     """Current confirmed holders of each seat of a board (the units board page hook)."""
     holders: dict[int, list[str]] = defaultdict(list)
-    for appointment in (
-        BoardAppointment.objects.current().filter(board=board).select_related("person")
-    ):
+    current = BoardAppointment.objects.current().filter(board=board).select_related("person")
+    for appointment in current.order_by("position__order", "starts_on", "person__sort_key"):
         holders[appointment.position_id].append(appointment.person.full_name)
     return dict(holders)
 

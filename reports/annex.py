@@ -41,7 +41,7 @@ def annex_rows(ret: Return) -> Iterator[list]:
     scope = indicators.Scope(ret.unit, ret.period, ret.as_of)
     records = (
         indicators.serving(scope)
-        .order_by("agency__name", "person__full_name", "id")
+        .order_by("agency__name", "person__sort_key", "id")
         .values_list(
             "person__full_name",
             "person__birth_date",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from chqs.text import rate
+from chqs.text import name_sort_key, rate
 from personnel.models import BoardAppointment, Person, Service, ServiceStatus, add_years
 
 from .eligibility import Rule, audience_rules
@@ -267,7 +267,8 @@ class _ShortOfDays:
                         "days": _decimal_days(days),
                     }
                 )
-        rows.sort(key=lambda r: (r["full_name"], r["audience"]))
+        keys = {name: name_sort_key(name) for name in {r["full_name"] for r in rows}}
+        rows.sort(key=lambda r: (keys[r["full_name"]], r["person_id"], r["audience"]))
         return rows
 
 

@@ -407,7 +407,7 @@ def attendance_rows(scope, unit: str | None = None):
         Nomination.objects.active()
         .filter(course__in=_courses_in_scope(scope, unit))
         .select_related("course", "person")
-        .order_by("course__code", "agency__name", "person__full_name")
+        .order_by("course__code", "agency__name", "person__sort_key", "id")
     )
     private = scope.can("change_people")
     for n in nominations:

@@ -258,7 +258,7 @@ class Nomination(models.Model):
     objects = NominationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["course", "agency__name", "person__full_name"]
+        ordering = ["course", "agency__name", "person__sort_key"]
         verbose_name = "cử đi huấn luyện"
         verbose_name_plural = "cử đi huấn luyện"
         indexes = [models.Index(fields=["course", "agency", "state"])]

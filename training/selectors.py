@@ -45,7 +45,7 @@ def agency_nominations(course, agency) -> list[Nomination]:
     return list(
         Nomination.objects.filter(course=course, agency=agency)
         .select_related("person", "replaces__person", "nominated_by")
-        .order_by("state", "person__full_name")
+        .order_by("state", "person__sort_key", "pk")
     )
 
 
@@ -60,5 +60,5 @@ def course_nominees(course) -> list[Nomination]:
         Nomination.objects.active()
         .filter(course=course)
         .select_related("person", "agency")
-        .order_by("agency__name", "person__full_name")
+        .order_by("agency__name", "person__sort_key", "pk")
     )

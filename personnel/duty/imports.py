@@ -321,7 +321,7 @@ def duty_rows(scope, unit: str | None = None):
         rows = rows.filter(turn__unit__in=Unit.objects.subtree(scope.get_unit(unit)))
     private = scope.can("change_people")
     for a in rows.select_related("turn__unit", "turn__kind", "person").order_by(
-        "turn__starts_at", "turn_id", "-is_officer", "person__full_name"
+        "turn__starts_at", "turn_id", "-is_officer", "person__sort_key", "id"
     ):
         turn = a.turn
         yield {

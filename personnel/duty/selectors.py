@@ -39,7 +39,7 @@ def with_crew(turns):
             "turn_id", "person__full_name", "is_officer", "absent", "absence_reason",
             "days_served", "hours", "night_hours", "holiday_days",
         )
-        .order_by("-is_officer", "person__full_name")
+        .order_by("-is_officer", "person__sort_key", "pk")
     )  # fmt: skip
     return (
         turns.select_related("kind", "officer", "unit")
@@ -134,7 +134,8 @@ def people_for(unit: Unit, on: dt.date):
     """People of the unit's subtree serving on `on` (who may stand a turn that day)."""
     ids = Unit.objects.subtree(unit, on=on).values("id")
     serving = Service.objects.serving_on(on).filter(agency_id__in=ids).values("person_id")
-    return Person.objects.filter(pk__in=serving).select_related("agency").order_by("full_name")
+    people = Person.objects.filter(pk__in=serving).select_related("agency")
+    return people.order_by("sort_key", "pk")
 
 
 def ledger(person: Person, year: int) -> dict:

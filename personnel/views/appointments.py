@@ -57,7 +57,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             scoped_appointments(scope)
             .filter(board=board)
             .select_related("person", "position", "proposed_by", "decided_by")
-            .order_by("position__order", "-starts_on", "-pk")
+            .order_by("position__order", "-starts_on", "person__sort_key", "-pk")
         )
     current_ids = {a.pk for a in _current(rows)}
     seats = board.seats() if board is not None else []
@@ -97,7 +97,7 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
     unit, board = _board(request, code)
     scope.require("change_people")
     may_confirm = scope.can("change_structure")
-    people = scoped_people(scope).filter(agency=unit).order_by("full_name", "birth_date")
+    people = scoped_people(scope).filter(agency=unit).order_by("sort_key", "birth_date", "pk")
     form = AppointmentProposeForm(request.POST or None, people=people, may_confirm=may_confirm)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

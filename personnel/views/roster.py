@@ -341,7 +341,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "personnel/bulk_result.html", context)
     data = form.cleaned_data
-    selected = list(data["chon"].order_by("full_name", "pk"))
+    selected = list(data["chon"].order_by("sort_key", "pk"))
     with transaction.atomic():
         for person in selected:
             try:

@@ -131,7 +131,7 @@ def records(request: HttpRequest, code: str, period: str, metric: str) -> HttpRe
         records = records.filter(agency=agency)
     records = records.select_related(
         "person", "agency", "formation", "position", "force_kind", "status_reason"
-    ).order_by("agency__name", "person__full_name", "id")
+    ).order_by("agency__name", "person__sort_key", "id")
     page = Paginator(records, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

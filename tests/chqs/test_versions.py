@@ -59,6 +59,20 @@ def test_a_phone_number_correction_bumps_no_version_and_a_birth_date_does(world)
 
 
 @transactional
+def test_a_new_sort_key_bumps_the_version_even_when_the_name_is_the_same(world):
+    # The roster's cached page ids are in sort-key order: a key written again (a person
+    # whose stored key is stale, say after the order's rule changed) must renew them.
+    person = member(world.agency1, world.formation1)
+    Person.objects.filter(pk=person.pk).update(sort_key="")
+    person = Person.objects.get(pk=person.pk)
+    before = figures_version()
+    person.phone = "0912345678"
+    person.save()
+    assert Person.objects.get(pk=person.pk).sort_key != ""
+    assert figures_version() == before + 1
+
+
+@transactional
 def test_a_phone_number_saved_through_the_edit_form_bumps_no_version(world, client_for):
     person = Person.objects.create(
         agency=world.agency1, full_name="Phan Thị Hồng Nhung", birth_date=dt.date(1995, 9, 2),

@@ -27,7 +27,8 @@ FILE_NAME = "Danh sách trích ngang Sở Y tế.xlsx"
 RED = "00FFC7CE"
 YELLOW = "00FFEB9C"
 QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-SHOWN_NAMES = ["Lê Văn Tâm", "Nguyễn Văn Hùng", "Phạm Văn Bảy", "Trần Thị Mai", "Võ Thị Hoa"]
+# The roster's order: by given name (Bảy, Hoa, Hùng, Mai, Tâm), not by family name.
+SHOWN_NAMES = ["Phạm Văn Bảy", "Võ Thị Hoa", "Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Văn Tâm"]
 
 
 @pytest.fixture(autouse=True)

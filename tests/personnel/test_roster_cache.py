@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from chqs.text import name_sort_key
 from personnel.forms import person_version
 from personnel.models import Person
 from tests.personnel.test_pages import enlist, make_person, roster
@@ -17,6 +18,16 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def found(page: str) -> str:
     return page.split("Tìm thấy <strong>")[1].split("</strong>")[0]
+
+
+def rename(world, client, person, name: str) -> None:
+    """The staff officer renames `person` on the edit page, in a session of their own."""
+    editor = type(client)()
+    editor.force_login(world.staff)
+    person = Person.objects.get(pk=person.pk)
+    data = person_form(world, full_name=name, gender="M", cccd=person.cccd,
+                       birth_date="01/05/1990", version=person_version(person))  # fmt: skip
+    assert editor.post(reverse("personnel:person_edit", args=[person.pk]), data).status_code == 302
 
 
 def test_a_new_person_a_rename_and_a_transfer_show_on_the_next_roster(world, client_for, client):
@@ -31,12 +42,7 @@ def test_a_new_person_a_rename_and_a_transfer_show_on_the_next_roster(world, cli
     assert found(roster(reader)) == "2"
     assert found(roster(reader, q="binh")) == "1"
 
-    editor = type(client)()
-    editor.force_login(world.staff)
-    first = Person.objects.get(pk=first.pk)
-    data = person_form(world, full_name="Nguyễn Văn Bình", gender="M", cccd=first.cccd,
-                       birth_date="01/05/1990", version=person_version(first))  # fmt: skip
-    assert editor.post(reverse("personnel:person_edit", args=[first.pk]), data).status_code == 302
+    rename(world, client, first, "Nguyễn Văn Bình")
     page = roster(reader, q="binh")
     assert found(page) == "2" and "Nguyễn Văn Bình" in page
 
@@ -150,3 +156,18 @@ def test_the_excel_roster_downloaded_again_holds_every_change_and_each_is_logged
     make_person(world.agency1, "Trần Văn Bình")
     assert set(rows_by_name(export(clerk))) == {"Nguyễn Văn An", "Trần Văn Bình"}
     assert ExportRecord.objects.filter(user=world.staff).count() == 4
+
+
+def test_a_renamed_person_moves_to_their_new_place_in_the_cached_roster(world, client_for, client):
+    # The page ids are cached in name order: a rename renews them.
+    first = make_person(world.agency1, "Nguyễn Văn An")
+    make_person(world.agency1, "Trần Thị Bình")
+    reader = client_for(world.commander)
+    page = roster(reader)
+    assert page.index("Nguyễn Văn An") < page.index("Trần Thị Bình")
+
+    rename(world, client, first, "Nguyễn Văn Cường")
+
+    page = roster(reader)
+    assert page.index("Trần Thị Bình") < page.index("Nguyễn Văn Cường")
+    assert Person.objects.get(pk=first.pk).sort_key == name_sort_key("Nguyễn Văn Cường")

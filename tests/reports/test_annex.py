@@ -4,6 +4,7 @@ page 2 on, the total and the signature block at the end; built by the background
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -69,10 +70,11 @@ def test_the_task_builds_the_annex_with_letterhead_rows_total_and_signature(worl
         "DANH SÁCH",
         "Cán bộ, chiến sĩ tự vệ tính đến ngày 15/07/2023 (kèm theo Báo cáo số .../BC)",
         HEADER + " Thành phần Ngày vào Đảng viên Đoàn viên",
-        "1 Nguyễn Thị Hồng 10/10/1992 Nữ Sở Y tế thành phố Cần Thơ Trung đội tự vệ phòng "
-        "không Tiểu đội trưởng Phòng không 15/01/2022 x",
-        "2 Trần Văn Đảng 01/05/1990 Nam Sở Y tế thành phố Cần Thơ Tiểu đội tự vệ 1 Chiến sĩ "
+        # by given name: Đảng before Hồng
+        "1 Trần Văn Đảng 01/05/1990 Nam Sở Y tế thành phố Cần Thơ Tiểu đội tự vệ 1 Chiến sĩ "
         "Tự vệ tại chỗ 15/01/2022 x",
+        "2 Nguyễn Thị Hồng 10/10/1992 Nữ Sở Y tế thành phố Cần Thơ Trung đội tự vệ phòng "
+        "không Tiểu đội trưởng Phòng không 15/01/2022 x",
         "Tổng cộng: 2 đồng chí.",
         "Nơi nhận:",
         "CHỈ HUY TRƯỞNG",
@@ -80,10 +82,29 @@ def test_the_task_builds_the_annex_with_letterhead_rows_total_and_signature(worl
     ):
         assert expected in text, expected
     assert "Lê Văn Mới" not in text  # joined after the as-of date
-    assert text.index("DANH SÁCH") < text.index("Nguyễn Thị Hồng") < text.index("Tổng cộng")
+    assert text.index("DANH SÁCH") < text.index("Trần Văn Đảng") < text.index("Tổng cộng")
     assert top_margin_text(page) == []  # no page number on page 1
     fonts = {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
     assert fonts and all("CHQS-Serif" in f or "LiberationSerif" in f for f in fonts), fonts
+
+
+def test_the_annex_lists_members_by_given_name_then_middle_then_family_name(world):
+    for name in ("Dương Văn Đông", "Đặng Văn Dũng", "Trần Thị Bình", "Nguyễn Văn An",
+                 "Lê Văn Bình", "Đỗ Thị Dung"):  # fmt: skip
+        member(world.agency1, world.formation1, name=name)
+    text = " ".join(
+        page_text(p) for p in PdfReader(io.BytesIO(annex_pdf(annex_return(world)))).pages
+    )
+
+    listed = re.findall(r"(\d) (\D+?) 01/05/1990", text)
+    assert listed == [
+        ("1", "Nguyễn Văn An"),
+        ("2", "Trần Thị Bình"),  # Thị before Văn
+        ("3", "Lê Văn Bình"),
+        ("4", "Đỗ Thị Dung"),  # Dung before Dũng: the tone decides only between them
+        ("5", "Đặng Văn Dũng"),  # D before Đ: Dũng before Đông, Đặng after Dương
+        ("6", "Dương Văn Đông"),
+    ]
 
 
 def test_a_long_annex_repeats_the_header_and_numbers_its_pages_at_the_top(world):

@@ -110,7 +110,11 @@ def test_annex_lists_the_1122_members_numbered_on_pages_numbered_at_the_top(prov
     text = " ".join(texts)
     numbers = re.findall(r"(?:^| )(\d{1,3}(?:\.\d{3})?) \D+? \d\d/\d\d/\d{4} (?:Nam|Nữ) ", text)
     assert numbers == [format_int(n) for n in range(1, 1123)]
-    assert "1.122 Đặng Hữu Quang 20/02/1990 Nam Sở ngành số 47" in text
+    # Each agency's members by given name, then middle and family names: the last
+    # agency's "Quang"s (Vũ the last of them) before its "Sơn"s.
+    assert "1.115 Vũ Hữu Quang 20/02/1990 Nam Sở ngành số 47" in text
+    assert "1.116 Hoàng Hữu Sơn 20/02/1990 Nam Sở ngành số 47" in text
+    assert "1.122 Trần Hữu Sơn 20/02/1990 Nam Sở ngành số 47" in text
     assert "Tổng cộng: 1.122 đồng chí." in texts[-1]
     assert all("STT Họ và tên Ngày sinh" in t for t in texts)
     assert [top_margin_text(page) for page in reader.pages] == [[]] + [

@@ -28,7 +28,6 @@ def people(agency: Unit, n: int, prefix: str = "Người") -> list[Person]:
             gender="M",
             cccd=f"0920{next(_cccd):08d}",
         )
-        person.fill_search_text()
         rows.append(person)
     return Person.objects.bulk_create(rows)
 

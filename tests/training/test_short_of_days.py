@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from chqs.text import name_sort_key
 from personnel.models import (
     AppointmentState,
     BoardAppointment,
@@ -72,7 +73,8 @@ def person_by_person(unit_ids, year: int, on: dt.date) -> list[dict]:
                         "days": got,
                     }
                 )
-    rows.sort(key=lambda r: (r["full_name"], r["audience"]))
+    # The list's order: by name the Vietnamese way, then person, then audience.
+    rows.sort(key=lambda r: (name_sort_key(r["full_name"]), r["person_id"], r["audience"]))
     return rows
 
 

@@ -82,7 +82,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
         context["nominations"] = list(
             training_scope.agency_nominations(request.scope, unit, year)
             .select_related("person", "course__audience")
-            .order_by("person__full_name", "course__starts_on")
+            .order_by("person__sort_key", "person_id", "course__starts_on")
         )
         context["short"] = members_short_of_days([unit.pk], year)
     context["years"] = range(context["year"] + 1, context["year"] - 5, -1)

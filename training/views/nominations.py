@@ -15,7 +15,7 @@ from ..models import NominationState
 
 
 def _context(request, course, agency) -> dict:
-    people = list(training_scope.agency_people(agency).order_by("full_name"))
+    people = list(training_scope.agency_people(agency).order_by("sort_key", "pk"))
     facts = people_facts(training_scope.agency_people(agency).values("id"), course.starts_on)
     rule = rule_for(course.audience)
     nominations = selectors.agency_nominations(course, agency)
@@ -32,7 +32,7 @@ def _context(request, course, agency) -> dict:
                 "nominated": person.pk in active,
             }
         )
-    candidates.sort(key=lambda c: (bool(c["refusal"]), c["person"].full_name))
+    candidates.sort(key=lambda c: bool(c["refusal"]))  # stable: by name within each
     quota = selectors.agency_quota(course, agency)
     active_count = len(active)
     return {

@@ -105,7 +105,7 @@ def turn_detail(request: HttpRequest, pk: int) -> HttpResponse:
     turn = get_turn(scope, pk)
     crew = list(
         turn.assignments.select_related("person__agency", "replaced_by__person").order_by(
-            "-is_officer", "person__full_name"
+            "-is_officer", "person__sort_key", "pk"
         )
     )
     skipped = []

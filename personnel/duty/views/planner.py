@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from chqs.text import name_sort_key
 from units.models import today
 
 from ..forms import PlannerForm
@@ -49,7 +50,9 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
             )
             url = reverse("duty:month", kwargs={"code": unit.code})
             return redirect(f"{url}?thang={req.starts_on:%Y-%m}")
-    tally = sorted(counts(proposal or []).values(), key=lambda r: (-r["turns"], r["name"]))
+    tally = sorted(
+        counts(proposal or []).values(), key=lambda r: (-r["turns"], name_sort_key(r["name"]))
+    )
     return render(
         request,
         "duty/planner.html",
