@@ -20,27 +20,40 @@ The template (one extending templates/pdf/long_table.html) is rendered twice, wi
   the table's last row, then whatever closes the document; its first page is laid over
   the table's last page, so `table_last_page` is that page's number (for
   `counter-reset`) and `table_rows` the number of rows drawn.
+
+The signature never stands alone: each page's rows are laid out before they are drawn,
+so when the tail does not fit under the last row (it would begin a page of its own),
+the last KEEP_WITH_CLOSING rows go onto a new page and the tail follows them there.
+
+fpdf2 drops a character its font lacks without a word; here such a character is printed
+as its compatibility form when the font has that ("ﬁ" → "fi"), otherwise as "?", so a
+name is never shortened silently (every Vietnamese letter is in the bundled fonts).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from .pdf import FONT_DIR, PAGE_MARGINS_MM, render_document, render_pdf
+from .pdf import FONT_DIR, PAGE_MARGINS_MM, render_document
 from .text import nfc
 
 PT_PER_MM = 72 / 25.4
 PT_PER_PX = 0.75  # WeasyPrint positions are CSS pixels (1/96 in)
 PAGES_PER_PART = 500  # about 14.000 rows of 10 pt: bounds what fpdf2 holds
+KEEP_WITH_CLOSING = 3  # rows moved onto the closing's page rather than leave it alone
 FAMILY = "CHQS Serif"
 FONTS = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
 # Liberation Serif's ascent and descent (hhea, per 1000 em): how the text sits in its line.
 ASCENT, DESCENT = 0.891, 0.216
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,35 @@ class Column:
 class _Font:
     """Character widths of one bundled face, for wrapping text without fpdf2's layout."""
 
-    def __init__(self, pdf: FPDF, style: str, size: float):
+    def __init__(self, pdf: FPDF, style: str, size: float, replaced: set[str]):
         pdf.set_font(FAMILY, style, size)
         self.style, self.size = style, size
         self.cw = pdf.current_font.cw  # per 1000 em, by code point
+        self.glyphs = frozenset(map(chr, pdf.current_font.cmap))
+        self.replaced = replaced  # characters printed otherwise, for the log
         self.space = self.width(" ")
+
+    def printable(self, text: str) -> str:
+        """`text` as this face can print it (fpdf2 would silently drop what it lacks):
+        spacing and control characters as spaces, invisible format characters left out,
+        any other missing one as its compatibility form if the face has it, else "?"."""
+        if set(text) <= self.glyphs:
+            return text
+        out = []
+        for c in text:
+            if c in self.glyphs:
+                out.append(c)
+                continue
+            category = unicodedata.category(c)
+            if c.isspace() or category == "Cc":
+                out.append(" ")
+                continue
+            if category == "Cf":  # zero-width space, joiners, BOM: nothing to see
+                continue
+            compatible = unicodedata.normalize("NFKC", c)
+            out.append(compatible if compatible and set(compatible) <= self.glyphs else "?")
+            self.replaced.add(c)
+        return "".join(out)
 
     def width(self, text: str) -> float:
         cw = self.cw
@@ -123,6 +160,7 @@ class LongTable:
         self.pad_v, self.pad_h = padding
         self.border = border
         self.rows, self.last_page, self.end_y = 0, first_page, first_top
+        self.replaced: set[str] = set()
         height = 210 if landscape else 297
         self.top = PAGE_MARGINS_MM[0] * PT_PER_MM
         self.bottom = (height - PAGE_MARGINS_MM[2]) * PT_PER_MM
@@ -130,7 +168,7 @@ class LongTable:
     # -- layout -----------------------------------------------------------------------
     def _layout(self, font: _Font, cells: Sequence[str]) -> tuple[list[list[str]], float]:
         lines = [  # NFC: no shaping here, so a letter and its marks must be one glyph
-            font.wrap(nfc(text), self.xs[i + 1] - self.xs[i] - 2 * self.pad_h)
+            font.wrap(font.printable(nfc(text)), self.xs[i + 1] - self.xs[i] - 2 * self.pad_h)
             for i, text in enumerate(cells)
         ]
         height = max(1, *(len(cell) for cell in lines)) * self.leading + 2 * self.pad_v
@@ -181,7 +219,11 @@ class LongTable:
         pdf.set_draw_color(0)
         pdf.set_text_color(0)
         pdf.set_line_width(self.border)
-        return pdf, _Font(pdf, "", self.font_size), _Font(pdf, "B", self.font_size)
+        return (
+            pdf,
+            _Font(pdf, "", self.font_size, self.replaced),
+            _Font(pdf, "B", self.font_size, self.replaced),
+        )
 
     def _page_number(self, pdf: FPDF, number: int) -> None:
         """As `@top-center` in base.html: 13 pt, centred in the 20 mm top margin."""
@@ -191,42 +233,88 @@ class LongTable:
         baseline = self.top / 2 + (ASCENT - DESCENT) / 2 * 13
         pdf.text((self.xs[0] + self.xs[-1] - width) / 2, baseline, text)
 
-    def parts(self, rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
-        pdf, regular, bold = self._new_document()
-        header, header_height = self._layout(bold, [c.title for c in self.columns])
-        page, pages_in_part = self.last_page, 1
-        pdf.add_page()
-        top = y = self.first_top
-        drawn = 0  # rows on this page; -1: no table on it (no room under the letterhead)
-        if top + header_height + self.leading + 2 * self.pad_v > self.bottom:
-            top = y = self.bottom
-            drawn = -1
-        else:
-            self._draw_row(pdf, bold, header, y, header_height, header=True)
-            y += header_height
-        for cells in rows:
-            lines, height = self._layout(regular, cells)
-            if y + height > self.bottom and drawn != 0:  # a row is never split
-                if drawn > 0:
-                    self._close_page(pdf, top, y)
-                if pages_in_part == PAGES_PER_PART:
-                    yield bytes(pdf.output())
-                    pdf, regular, bold = self._new_document()
-                    pages_in_part = 0
-                pdf.add_page()
-                page, pages_in_part = page + 1, pages_in_part + 1
-                self._page_number(pdf, page)
-                top = y = self.top
-                self._draw_row(pdf, bold, header, y, header_height, header=True)
-                y += header_height
-                drawn = 0
+    def _draw_page(
+        self,
+        pdf: FPDF,
+        fonts: tuple[_Font, _Font],
+        header: tuple[list[list[str]], float],
+        top: float,
+        rows: Sequence[tuple[list[list[str]], float]],
+    ) -> float:
+        """The header row and `rows` from `top` down, bordered; the y under the last."""
+        regular, bold = fonts
+        self._draw_row(pdf, bold, header[0], top, header[1], header=True)
+        y = top + header[1]
+        for lines, height in rows:
             self._draw_row(pdf, regular, lines, y, height)
             y += height
-            drawn += 1
+        self._close_page(pdf, top, y)
+        return y
+
+    def parts(
+        self,
+        rows: Iterable[Sequence[str]],
+        tail_fits: Callable[[float, int], bool] | None = None,
+    ) -> Iterator[bytes]:
+        """The table's pages, in documents of at most PAGES_PER_PART pages.
+
+        A page's rows are laid out first and drawn when the page is full, so the last
+        page is still open when the rows run out: `tail_fits(end_y, last_page)` then
+        says whether what follows the table fits under its last row; if not, the last
+        KEEP_WITH_CLOSING rows (one row at least stays behind) move onto a new page, or,
+        when the letterhead's page holds a single row, the table starts on the next.
+        """
+        pdf, regular, bold = self._new_document()
+        fonts = (regular, bold)
+        header = self._layout(bold, [c.title for c in self.columns])
+        header_height = header[1]
+        first_page = page = self.last_page
+        pages_in_part = 1
+        pdf.add_page()
+        top = self.first_top
+        # No table under the letterhead when not even the header and one line fit there.
+        table_here = top + header_height + self.leading + 2 * self.pad_v <= self.bottom
+        y = top + header_height if table_here else self.bottom
+        laid: list[tuple[list[list[str]], float]] = []  # this page's rows, not yet drawn
+
+        def next_page() -> Iterator[bytes]:
+            nonlocal pdf, regular, bold, fonts, page, pages_in_part, top, table_here, y
+            if pages_in_part == PAGES_PER_PART:
+                yield bytes(pdf.output())
+                pdf, regular, bold = self._new_document()
+                fonts, pages_in_part = (regular, bold), 0
+            pdf.add_page()
+            page, pages_in_part = page + 1, pages_in_part + 1
+            self._page_number(pdf, page)
+            top, table_here = self.top, True
+            y = top + header_height
+
+        for cells in rows:
+            lines, height = self._layout(regular, cells)
+            if y + height > self.bottom and (laid or not table_here):  # never split a row
+                if table_here:
+                    self._draw_page(pdf, fonts, header, top, laid)
+                yield from next_page()
+                laid = []
+            laid.append((lines, height))
+            y += height
             self.rows += 1
-        if drawn >= 0:
-            self._close_page(pdf, top, y)
+        if laid and tail_fits is not None and not tail_fits(y, page):
+            keep = min(KEEP_WITH_CLOSING, len(laid) - 1)
+            if keep:  # the closing page gets the last rows
+                self._draw_page(pdf, fonts, header, top, laid[:-keep])
+                laid = laid[-keep:]
+                yield from next_page()
+            elif page == first_page and table_here:  # one row under the letterhead
+                yield from next_page()
+            y = top + header_height + sum(height for _, height in laid)
+        if table_here:
+            y = self._draw_page(pdf, fonts, header, top, laid)
         self.last_page, self.end_y = page, y
+        if self.replaced:
+            logger.warning(
+                "Characters the font lacks, printed otherwise: %s", sorted(self.replaced)
+            )
         yield bytes(pdf.output())
 
 
@@ -255,24 +343,36 @@ def table_document(
     head_pdf = PdfReader(io.BytesIO(head.write_pdf()))
     for page in head_pdf.pages:
         writer.add_page(page)
+    tails: dict[tuple[float, int], object] = {}
+
+    def tail_at(end_y: float, last_page: int):
+        """The tail laid out under a table ending at `end_y` on page `last_page`."""
+        key = (round(end_y - table.top, 2), last_page)
+        if key not in tails:
+            tails[key] = render_document(
+                template_name,
+                {
+                    **context,
+                    "part": "tail",
+                    "table_offset": key[0],
+                    "table_last_page": last_page,
+                    "table_rows": table.rows,
+                },
+            )
+        return tails[key]
+
+    def tail_fits(end_y: float, last_page: int) -> bool:
+        return len(tail_at(end_y, last_page).pages) == 1
+
     first = True
-    for part in table.parts(rows):
+    for part in table.parts(rows, tail_fits):
         for page in PdfReader(io.BytesIO(part)).pages:
             if first:  # the table starts on the letterhead's page, under it
                 writer.pages[-1].merge_page(page)
                 first = False
             else:
                 writer.add_page(page)
-    tail = render_pdf(
-        template_name,
-        {
-            **context,
-            "part": "tail",
-            "table_offset": round(table.end_y - table.top, 2),
-            "table_last_page": table.last_page,
-            "table_rows": table.rows,
-        },
-    )
+    tail = tail_at(table.end_y, table.last_page).write_pdf()
     tail_pages = PdfReader(io.BytesIO(tail)).pages
     writer.pages[-1].merge_page(tail_pages[0])
     for page in tail_pages[1:]:

@@ -27,12 +27,12 @@ DEFAULT_RECIPIENTS = ["Cơ quan quân sự cấp trên", "Lưu: VT"]
 
 def letterhead(unit: Unit, period: Period, ret: Return | None = None) -> Letterhead:
     """Header and signature blocks. An agency's board signs under the agency's name; a
-    military command signs under its parent command."""
+    military command under its parent command as the tree stood at the period's end, or,
+    a top unit (a province command), under the superior body named on it (QUÂN KHU 9)."""
     if unit.is_agency:
         parent_body, issuer = unit.name, "Ban Chỉ huy quân sự"
     else:
-        parent = unit.parent_on(period.end)
-        parent_body, issuer = (parent.name if parent else ""), unit.name
+        parent_body, issuer = unit.superior_body_on(period.end), unit.name
     deputy = ret is not None and ret.signing_form == SigningForm.DEPUTY
     return Letterhead(
         parent_body=parent_body.upper(),

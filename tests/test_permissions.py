@@ -1123,3 +1123,50 @@ def test_an_export_holds_the_units_in_scope_and_no_other(stage, client, persona,
 
     assert response.status_code == 200
     assert exported_codes(response) == codes
+
+
+# -- letterhead (branch `letterhead`): a top unit's superior body ----------------------
+# The matrix above covers units:edit on agencies. The "Cơ quan chủ quản" field shows only
+# on a top unit's edit page (P here), so who may set it is checked on P itself: a
+# structure role at P; a clerk or commander at P is refused (403); Bình, staff under P,
+# never finds P (404); a visitor logs in first.
+
+
+@pytest.mark.parametrize(
+    ("role", "at", "status"),
+    [
+        (Role.ADMIN, "P", 302),
+        (Role.STAFF, "P", 302),
+        (Role.CLERK, "P", 403),
+        (Role.COMMANDER, "P", 403),
+        (Role.STAFF, "R1", 404),
+        (ANONYMOUS, None, 302),
+    ],
+)
+def test_only_a_structure_role_at_a_top_unit_sets_its_superior_body(
+    stage, client, role, at, status
+):
+    from tests.personas import make_user
+
+    province = stage.world.province
+    if role != ANONYMOUS:
+        user = make_user(f"lh-{role}-{at}", role, Unit.objects.get(code=at), "Lê Văn Thử")
+        client.force_login(user)
+    url = reverse("units:edit", kwargs={"code": province.code})
+    data = {
+        "code": province.code, "name": province.name, "short_name": "", "level": province.level,
+        "kind": province.kind_id, "agency_type": "", "staff_count": "", "address": "",
+        "superior_body": "Quân khu 9",
+    }  # fmt: skip
+
+    page = client.get(url)
+    response = client.post(url, data)
+
+    allowed = status == 302 and role != ANONYMOUS
+    assert page.status_code == (200 if allowed else status)
+    assert ("Cơ quan chủ quản" in page.content.decode()) is allowed
+    assert response.status_code == status
+    if role == ANONYMOUS:
+        assert response["Location"].startswith(reverse("login"))
+    province.refresh_from_db()
+    assert province.superior_body == ("Quân khu 9" if allowed else "")

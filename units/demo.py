@@ -70,6 +70,7 @@ class UnitSpec:
     agency_type: str | None = None
     staff_count: int | None = None
     address: str = ""
+    superior_body: str = ""  # a top unit's cơ quan chủ quản, above its name on documents
     specialty: str | None = None  # force kind of a specialised squad or crew
 
 
@@ -81,6 +82,7 @@ PROVINCE_SPEC = UnitSpec(
     None,
     level=Level.PROVINCE,
     address=_address("Số 6 Cách Mạng Tháng Tám", "phường Cái Khế"),
+    superior_body="Quân khu 9",
 )
 
 # code, name, short name, ward of the seat
@@ -538,6 +540,7 @@ class _Builder:
             "agency_type_id": self.agency_types[spec.agency_type] if spec.agency_type else None,
             "staff_count": spec.staff_count,
             "address": spec.address,
+            "superior_body": spec.superior_body,
         }
         parent = self.units[spec.parent] if spec.parent else None
         unit = Unit.objects.filter(code=spec.code).first()

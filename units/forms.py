@@ -47,10 +47,18 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "kind", "level", "agency_type", "staff_count"]
-        fields += ["address"]
+        fields += ["address", "superior_body"]
         error_messages = {
             "code": {"unique": "Mã đơn vị này đã có; chọn mã khác."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One source for the line above the issuer: the parent's name when there is one
+        # (an agency's documents carry its own name there), the field only for a top unit.
+        unit = self.instance
+        if unit.pk is None or unit.is_agency or unit.parent_on() is not None:
+            del self.fields["superior_body"]
 
     def clean(self):
         data = super().clean()

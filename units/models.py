@@ -134,6 +134,15 @@ class Unit(models.Model):
     )
     staff_count = models.PositiveIntegerField("tổng số CBCNV", null=True, blank=True)
     address = models.CharField("địa chỉ", max_length=255, blank=True)
+    # NĐ 30/2020 (Phụ lục I): the superior body's name above the issuer's. Taken from the
+    # tree when the unit has a parent; a top unit (a province command) keeps it here.
+    superior_body = models.CharField(
+        "cơ quan chủ quản",
+        max_length=255,
+        blank=True,
+        help_text="In trên tên đơn vị ở góc trái văn bản khi đơn vị không có đơn vị cấp trên "
+        "trong hệ thống. Ví dụ: Quân khu 9.",
+    )
     dissolved_on = models.DateField("ngày giải thể", null=True, blank=True)
     dissolved_reason = models.CharField("lý do giải thể", max_length=255, blank=True)
     # Folded code + names, kept by save(): accent-insensitive search on every database.
@@ -176,6 +185,12 @@ class Unit(models.Model):
     def parent_on(self, on: dt.date | None = None) -> "Unit | None":
         link = self.link_on(on)
         return link.parent if link else None
+
+    def superior_body_on(self, on: dt.date | None = None) -> str:
+        """The name printed above the unit's own on its documents (cơ quan chủ quản): its
+        parent's on `on`, or, with no parent then, the one kept on the unit."""
+        parent = self.parent_on(on)
+        return parent.name if parent is not None else self.superior_body
 
     def ancestors(self, on: dt.date | None = None) -> list["Unit"]:
         """From the root down to the direct parent, as the tree stood on `on`."""

@@ -105,7 +105,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("kind")
         .order_by("kind__order", "name")
     )
-    links = unit.parent_links.select_related("parent").order_by("-valid_from")
+    links = list(unit.parent_links.select_related("parent").order_by("-valid_from"))
+    on = today()
+    has_parent = any(
+        link.valid_from <= on and (link.valid_to is None or link.valid_to > on) for link in links
+    )
     context = {
         "unit": unit,
         "ancestors": [a for a in unit.ancestors() if scope.contains(a)],
@@ -115,6 +119,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "formations": formations,
         "children": children,
         "links": links,
+        # A top unit's documents name its superior body (cơ quan chủ quản) from the unit.
+        "shows_superior_body": not unit.is_agency and not has_parent,
         "history": unit_history(unit),
         "can_edit": scope.can("change_structure"),
     }

@@ -9,9 +9,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from chqs.pdf_table import KEEP_WITH_CLOSING, Column, LongTable
+from chqs.text import nfc
 from personnel.models import Person
 from reports import services
-from reports.annex import annex_pdf
+from reports.annex import COLUMNS, annex_pdf
 from reports.models import Return
 from reports.periods import parse_period
 from reports.tasks import DONE, build_annex
@@ -153,3 +155,76 @@ def test_an_annex_without_members_still_has_its_table_header_and_a_zero_total(wo
     assert len(reader.pages) == 1
     assert HEADER in text
     assert "Tổng cộng: 0 đồng chí." in text
+
+
+# -- page breaks and glyphs (branch letterhead) --------------------------------------
+
+
+def numbered_rows(page) -> list[int]:
+    return [int(n) for n in re.findall(r"Nguyễn Văn Số (\d{3})", page.extract_text())]
+
+
+def test_an_annex_ending_at_a_page_foot_keeps_its_last_rows_with_the_signature(world):
+    for n in range(40):
+        member(world.agency1, world.formation1, name=f"Nguyễn Văn Số {n + 1:03d}")
+    ret = annex_return(world)
+    capacity = len(numbered_rows(PdfReader(io.BytesIO(annex_pdf(ret))).pages[0]))
+    assert 5 < capacity < 40
+    Person.objects.filter(full_name__gt=f"Nguyễn Văn Số {capacity:03d}").delete()
+
+    reader = PdfReader(io.BytesIO(annex_pdf(ret)))  # the last row at the first page's foot
+
+    (closing,) = [page for page in reader.pages if "CHỈ HUY TRƯỞNG" in page.extract_text()]
+    assert numbered_rows(closing)[-KEEP_WITH_CLOSING:] == list(
+        range(capacity - KEEP_WITH_CLOSING + 1, capacity + 1)
+    )
+    assert HEADER in page_text(closing)
+    assert f"Tổng cộng: {capacity} đồng chí." in page_text(closing)
+    rows = [n for page in reader.pages for n in numbered_rows(page)]
+    assert rows == list(range(1, capacity + 1))
+
+
+VOWELS = "aăâeêioôơuưy"
+TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # ngang sắc huyền hỏi ngã nặng
+LETTERS = {nfc(v + t) for v in VOWELS + VOWELS.upper() for t in TONES} | set("đĐ")
+
+
+def syllables() -> list[str]:
+    """One syllable for each vowel with each tone, in lower and in upper case:
+    "đang đáng đàng đảng đãng đạng", … "ĐỴNG"."""
+    words = [nfc(f"đ{v}{t}ng") for v in VOWELS for t in TONES]
+    return words + [word.upper() for word in words]
+
+
+def printed_cells(columns, rows) -> str:
+    """The table's text as extracted from its pages, without the header of each page
+    (checked to be there, as given), the page numbers and any white space."""
+    table = LongTable(columns, left=85, right=800, first_top=60)
+    header = "".join("".join(column.title for column in columns).split())
+    printed = ""
+    for part in table.parts(rows):
+        for page in PdfReader(io.BytesIO(part)).pages:
+            text = "".join(page.extract_text().split())
+            text = text.removeprefix("".join(top_margin_text(page)))
+            assert text.startswith(header)
+            printed += text.removeprefix(header)
+    return printed
+
+
+def test_every_vietnamese_letter_and_tone_prints_in_every_column():
+    words = syllables()
+    assert set("".join(words)) >= LETTERS
+    rows = [[word] * len(COLUMNS) for word in words]  # STT and dates too: all of them
+
+    assert printed_cells(COLUMNS, rows) == "".join(word * len(COLUMNS) for word in words)
+
+
+def test_every_vietnamese_letter_and_tone_prints_in_the_bold_header():
+    words = syllables()
+    # One column a tone, each title holding that tone's every vowel in both cases.
+    titles = [" ".join(words[i :: len(TONES)]) for i in range(len(TONES))]
+    assert set("".join(titles)) >= LETTERS
+
+    assert printed_cells([Column(title, 1) for title in titles], [["x"] * len(TONES)]) == (
+        "x" * len(TONES)
+    )

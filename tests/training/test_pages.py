@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from training.models import Attendance, Nomination, NominationState, Quota
+from units.models import Unit
 
 from . import factories as f
 
@@ -162,6 +163,15 @@ def test_the_signing_list_pdf_lists_the_nominees(world, course, client_for):
     assert "Trần Văn An" in text
     assert "Cộng hòa xã hội chủ nghĩa Việt Nam".upper() in text.upper()
     assert "Ký tên" in text
+
+
+def test_a_province_course_list_is_headed_by_the_provinces_superior_body(world, client_for):
+    Unit.objects.filter(pk=world.province.pk).update(superior_body="Quân khu 9")
+    c = f.course(Unit.objects.get(pk=world.province.pk), "TH-P-2025", "in-place", ON)
+    response = client_for(world.admin).get(reverse("training:attendance_pdf", kwargs={"pk": c.pk}))
+
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "QUÂN KHU 9 BỘ CHQS THÀNH PHỐ CẦN THƠ" in text
 
 
 def test_the_person_page_shows_training_history(world, course, client_for):

@@ -68,6 +68,18 @@ def test_it_builds_a_province_with_regions_communes_and_about_fifty_agencies(see
     assert not units("agency").filter(staff_count__isnull=True).exists()
 
 
+def test_the_demo_province_is_headed_by_its_military_region_on_its_documents(seeded):
+    from reports.documents import letterhead
+    from reports.periods import parse_period
+
+    province = Unit.objects.get(code="CT")
+    assert province.superior_body == "Quân khu 9"
+    doc = letterhead(province, parse_period("2026-H1"))
+    assert (doc.parent_body, doc.issuer) == ("QUÂN KHU 9", "BỘ CHQS THÀNH PHỐ CẦN THƠ")
+    region = Unit.objects.get(code="CT-KV1")  # a unit below takes its parent's name
+    assert letterhead(region, parse_period("2026-H1")).parent_body == "BỘ CHQS THÀNH PHỐ CẦN THƠ"
+
+
 def test_running_it_twice_changes_no_row_and_adds_no_history(seeded):
     passwords = dict(User.objects.values_list("username", "password"))
     before = row_counts()

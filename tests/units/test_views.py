@@ -78,6 +78,56 @@ def test_editing_a_unit_shows_who_changed_what_on_its_page(world, client_for):
     assert "120 → 130" in page
 
 
+def top_unit_form(unit, **overrides):
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind_id,
+        "level": unit.level,
+        "agency_type": "",
+        "staff_count": "",
+        "address": unit.address,
+        "superior_body": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_top_unit_keeps_its_superior_body_for_the_letterhead_and_shows_it(world, client_for):
+    client = client_for(world.admin)
+    form = client.get(reverse("units:edit", args=["P"])).content.decode()
+    assert "Cơ quan chủ quản" in form
+
+    data = top_unit_form(world.province, superior_body="Quân khu 9")
+    assert client.post(reverse("units:edit", args=["P"]), data).status_code == 302
+
+    world.province.refresh_from_db()
+    assert world.province.superior_body == "Quân khu 9"
+    assert world.province.superior_body_on(dt.date(2023, 7, 15)) == "Quân khu 9"
+    page = client.get(reverse("units:detail", args=["P"])).content.decode()
+    assert "Cơ quan chủ quản" in page and "Quân khu 9" in page
+    assert "<strong>Cơ quan chủ quản</strong>: — → Quân khu 9" in page  # in its history
+
+
+@pytest.mark.parametrize("code", ["R1", "A1"])
+def test_a_unit_with_a_parent_takes_the_parents_name_and_is_not_offered_the_field(
+    world, client_for, code
+):
+    unit = Unit.objects.get(code=code)
+    client = client_for(world.admin)
+    assert "Cơ quan chủ quản" not in client.get(reverse("units:edit", args=[code])).content.decode()
+
+    data = top_unit_form(unit, superior_body="Quân khu 9", agency_type=unit.agency_type_id or "")
+    assert client.post(reverse("units:edit", args=[code]), data).status_code == 302
+
+    unit.refresh_from_db()
+    assert unit.superior_body == ""  # the posted value is not a field of this form
+    page = client.get(reverse("units:detail", args=[code])).content.decode()
+    assert "Cơ quan chủ quản" not in page
+    assert unit.superior_body_on() == unit.parent_on().name
+
+
 def test_moving_an_agency_closes_the_old_link_on_the_date(world, client_for):
     client = client_for(world.admin)
     response = client.post(

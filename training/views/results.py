@@ -98,9 +98,8 @@ def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     course = training_scope.get_course(scope, pk)
     training_scope.require_manage(scope, course.organiser)
     organiser = course.organiser
-    parent = organiser.parent_on(course.starts_on)
     doc = Letterhead(
-        parent_body=parent.name.upper() if parent else "",
+        parent_body=organiser.superior_body_on(course.starts_on).upper(),
         issuer=organiser.name.upper(),
         place=_place(organiser),
         on=today(),
