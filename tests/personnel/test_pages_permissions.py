@@ -25,7 +25,8 @@ URLS = {
     "personnel:bulk": (POST_ONLY, None),
 }
 # The Ban CHQS pages name a board (by unit code), not a person: classified in the
-# central matrix (tests/test_permissions.py) and tested in test_pages_appointments.py.
+# permission matrix (tests/personnel/test_permissions.py) and tested in
+# test_pages_appointments.py.
 BOARD_URLS = {
     "personnel:board",
     "personnel:appointment_propose",
@@ -33,7 +34,7 @@ BOARD_URLS = {
     "personnel:appointment_reject",
     "personnel:appointment_end",
 }
-# Pages about no person: classified in the central matrix only.
+# Pages about no person: classified in the permission matrix only.
 OTHER_URLS = {
     "personnel:export_log",
     "personnel:export_job",
