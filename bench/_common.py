@@ -59,3 +59,19 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
     }
+
+
+def cpu_reference_ms() -> float:
+    """CPU milliseconds of a fixed piece of work that runs no project code (PBKDF2-SHA256,
+    1.000.000 iterations: one Django login), best of three. The VMs these benchmarks run
+    on differ in per-core speed from day to day (2,2× between 04/12 and 06/12/2026):
+    print it beside the figures so rounds on different machines can be compared."""
+    import hashlib
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        hashlib.pbkdf2_hmac("sha256", b"chqs", b"reference", 1_000_000)
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)

@@ -158,6 +158,9 @@ def main() -> None:
         cpu_before = {"gunicorn": cpu_seconds(gunicorn.pid), "worker": cpu_seconds(worker.pid),
                       "postgres": postgres_cpu()}  # fmt: skip
         load_before = os.getloadavg()
+        from _common import cpu_reference_ms
+
+        reference_before = cpu_reference_ms()
         started = time.monotonic()
         before_locust = resource.getrusage(resource.RUSAGE_CHILDREN)  # collectstatic, migrate
         locust_env = dict(os.environ, LOAD_SUMMARY=str(summary),
@@ -195,6 +198,8 @@ def main() -> None:
             },
             "other_processes": others(),
             "nproc": os.cpu_count(),
+            # PBKDF2 1M iterations before and after (bench/_common.py): the CPU's speed
+            "cpu_reference_ms": [reference_before, cpu_reference_ms()],
         }
         requests = max(figures["total"]["requests"], 1)
         figures["run"]["cpu_ms_per_request"] = {
