@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=os.cpu_count())
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--json", help="write the figures here too")
+    parser.add_argument("--cpu-by-request", action="store_true",
+                        help="also the CPU of each kind of request, measured inside gunicorn "
+                             "(bench/load/gunicorn_cpu.py)")  # fmt: skip
     args = parser.parse_args()
 
     env = server_env(args)
@@ -144,8 +147,11 @@ def main() -> None:
                    env=env, check=True)  # fmt: skip
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                    check=True)  # fmt: skip
+    config = "bench/load/gunicorn_cpu.py" if args.cpu_by_request else "deploy/gunicorn.conf.py"
+    for old in WORK.glob("cpu-*.json"):
+        old.unlink()
     gunicorn = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "chqs.wsgi"],
+        [str(Path(PY).parent / "gunicorn"), "-c", config, "chqs.wsgi"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     worker = subprocess.Popen(
@@ -214,9 +220,24 @@ def main() -> None:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+    if args.cpu_by_request:
+        figures["cpu_by_request"] = cpu_by_request()
     print(report(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, ensure_ascii=False))
+
+
+def cpu_by_request() -> dict:
+    """{kind: {"requests", "cpu_s", "ms_each"}} from the workers' files, dearest first."""
+    merged: dict[str, list] = {}
+    for path in WORK.glob("cpu-*.json"):
+        for kind, (count, seconds) in json.loads(path.read_text()).items():
+            entry = merged.setdefault(kind, [0, 0.0])
+            entry[0] += count
+            entry[1] += seconds
+    rows = sorted(merged.items(), key=lambda item: -item[1][1])
+    return {kind: {"requests": n, "cpu_s": round(s, 1), "ms_each": round(s * 1000 / max(n, 1), 1)}
+            for kind, (n, s) in rows}  # fmt: skip
 
 
 def report(f: dict) -> str:
@@ -234,6 +255,14 @@ def report(f: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(str(c) for c in cells) + " |")
     for error in f.get("errors", []):
         lines.append(f"error: {error}")
+    if f.get("cpu_by_request"):
+        lines += [
+            "",
+            "| request (inside gunicorn) | requests | CPU s | ms each |",
+            "|---|---:|---:|---:|",
+        ]
+        for kind, e in f["cpu_by_request"].items():
+            lines.append(f"| {kind} | {e['requests']} | {e['cpu_s']} | {e['ms_each']} |")
     return "\n".join(lines)
 
 
